@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+// libFuzzer entry points, one per parser (ARCHITECTURE.md). Built apart from the main package because every module
+// here is compiled with -sanitize=fuzzer: `make fuzz` (see the Makefile) builds and runs them.
+import PackageDescription
+
+/// One executable per fuzz target; its main.swift hands a callback to libFuzzer's driver (CFuzzDriver).
+func fuzzTarget(_ name: String, _ modules: [String]) -> Target {
+    .executableTarget(name: name, dependencies: ["FuzzSupport"] + modules.map { .product(name: $0, package: "LinkUp") })
+}
+
+let package = Package(
+    name: "LinkUpFuzz",
+    dependencies: [.package(name: "LinkUp", path: "..")],
+    targets: [
+        .target(name: "CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
+        fuzzTarget("FuzzDemux", ["Wire"]),
+    ]
+)

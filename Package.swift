@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// LinkUp: a native WebRTC peer engine for Linux. Module layout and dependency direction: ../shared/ARCHITECTURE.md.
+import PackageDescription
+
+/// System libraries found through pkg-config; `providers` tells SwiftPM which Debian package brings each.
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+    .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+    .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+    .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+    .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+]
+
+let package = Package(
+    name: "LinkUp",
+    products: [
+        .executable(name: "linkup", targets: ["PeerCLI"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "ICE", targets: ["ICE"]),
+        .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "RTP", targets: ["RTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: systemLibraries + [
+        // What Swift cannot import directly: variadic functions, function-like macros, VIDIOC_* numbers.
+        .target(
+            name: "CShim",
+            dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CV4L2", "CALSA"]
+        ),
+        .target(name: "Wire"),
+        .target(name: "ICE", dependencies: ["Wire", "CShim"]),
+        .target(name: "SDP", dependencies: ["Wire"]),
+        .target(name: "RTP", dependencies: ["Wire"]),
+        .executableTarget(
+            name: "PeerCLI",
+            dependencies: [
+                "Wire", "ICE", "SDP", "RTP", "CShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire"], resources: []),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
+        .testTarget(name: "ShimTests", dependencies: ["CShim"]),
+    ]
+)
