@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "linkup", targets: ["PeerCLI"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "ICE", targets: ["ICE"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "RTP", targets: ["RTP"]),
     ],
@@ -32,19 +33,21 @@ let package = Package(
             dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CV4L2", "CALSA"]
         ),
         .target(name: "Wire"),
-        .target(name: "ICE", dependencies: ["Wire", "CShim"]),
+        .target(name: "ICE", dependencies: ["Wire", "COpenSSL"]),
+        .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
-        .target(name: "RTP", dependencies: ["Wire"]),
+        .target(name: "RTP", dependencies: ["Wire", "CSRTP"]),
         .executableTarget(
             name: "PeerCLI",
             dependencies: [
-                "Wire", "ICE", "SDP", "RTP", "CShim",
+                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire"], resources: []),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire"], ),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim"]),

@@ -15,5 +15,10 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
         fuzzTarget("FuzzDemux", ["Wire"]),
+        fuzzTarget("FuzzSTUN", ["ICE", "Wire"]),
+        fuzzTarget("FuzzSDP", ["SDP"]),
+        fuzzTarget("FuzzRTP", ["RTP", "Wire"]),
+        fuzzTarget("FuzzRTCP", ["RTP", "Wire"]),
+        fuzzTarget("FuzzVP8Descriptor", ["RTP", "Wire"]),
     ]
 )

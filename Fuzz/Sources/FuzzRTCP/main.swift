@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// Placeholder until the parser lands.
+runFuzzer { _ in }
