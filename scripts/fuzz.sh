@@ -10,8 +10,11 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
     targets=($(ls Fuzz/Sources | grep '^Fuzz' | grep -v FuzzSupport))
 fi
-(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
-    $(printf -- '--product %s ' "${targets[@]}") 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true)
+# gold cannot link libFuzzer's debug info here (internal error), so lld links.
+for target in "${targets[@]}"; do
+    (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "$target" \
+        2>&1 | grep -E 'error|warning: |complete' || true)
+done
 status=0
 for target in "${targets[@]}"; do
     name=$(echo "${target#Fuzz}" | tr '[:upper:]' '[:lower:]')
