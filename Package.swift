@@ -33,6 +33,7 @@ let package = Package(
             dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CV4L2", "CALSA"]
         ),
         .target(name: "Wire"),
+        .target(name: "Simulation", dependencies: ["Wire"]),
         .target(name: "ICE", dependencies: ["Wire", "COpenSSL"]),
         .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
@@ -46,7 +47,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire"], ),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire", "Simulation"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
