@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
-        .testTarget(name: "ShimTests", dependencies: ["CShim"]),
+        .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),
     ]
 )

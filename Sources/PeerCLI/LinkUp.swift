@@ -1,6 +1,0 @@
-import ArgumentParser
-
-@main
-struct LinkUp: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "linkup", abstract: "LinkUp")
-}

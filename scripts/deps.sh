@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what LinkUp needs on a fresh Debian machine, and nothing twice:
+#   - Debian packages (C libraries LinkUp links, and the real peers the interop tests run), only the missing ones;
+#   - a project-local virtualenv .venv/ with the Python test peers of Tests/Interop/requirements.txt.
+# Fast when everything is present: one dpkg-query and one stamp-file check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(
+    pkg-config
+    libssl-dev libsrtp2-dev libopus-dev libvpx-dev libv4l-dev libasound2-dev   # linked by LinkUp
+    python3-venv                                                              # for .venv/
+)
+
+missing=()
+for package in "${debian_packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "deps: installing Debian packages: ${missing[*]}"
+    sudo_cmd=()
+    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+requirements=Tests/Interop/requirements.txt
+stamp=.venv/.installed-$(sha256sum "$requirements" | cut -c1-16)
+if [[ ! -f "$stamp" ]]; then
+    echo "deps: preparing .venv/ from $requirements"
+    [[ -x .venv/bin/python ]] || python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+    rm -f .venv/.installed-*
+    touch "$stamp"
+fi
