@@ -24,7 +24,9 @@ enum AttributeValidator {
         case "ice-ufrag", "ice-pwd":
             guard SDPText.isWord(value) else { throw SDPError(text: value, reason: .badICECredential) }
         case "sctp-port", "max-message-size":
-            guard SDPText.decimal(value, as: UInt64.self) != nil else { throw SDPError(text: value, reason: .badNumber) }
+            guard SDPText.decimal(value, as: UInt64.self) != nil else {
+                throw SDPError(text: value, reason: .badNumber)
+            }
         default:
             guard !attribute.name.isEmpty else { throw SDPError(text: value, reason: .badAttribute) }
         }

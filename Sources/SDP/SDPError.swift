@@ -92,7 +92,8 @@ public struct SDPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sentence for people: `line 7 "m=video": media line needs port, proto and formats`.
     public var description: String {
         // Long lines (a 2 kB fmtp) would drown the message, so quote only their start.
-        let quoted = text.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(77))) + "..." : text
+        let scalars = text.unicodeScalars
+        let quoted = scalars.count > 80 ? String(String.UnicodeScalarView(scalars.prefix(77))) + "..." : text
         if let line { return "line \(line) \"\(quoted)\": \(message)" }
         return "\"\(quoted)\": \(message)"
     }

@@ -78,7 +78,7 @@ public struct SDPLine: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The attribute name on an `a=` line, nil for other line types.
-    var attributeName: String? {
+    public var attributeName: String? {
         type == .attribute ? SDPText.splitOnce(value, at: SDPText.colon).head : nil
     }
 
