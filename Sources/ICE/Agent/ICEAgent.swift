@@ -97,7 +97,8 @@ public struct ICEAgent {
     var firstValidAt: Instant?
     var lastConsentResponse: Instant?
     var nextConsentAt: Instant?
-    var localGatheringComplete = false
+    /// True once `finishGathering()` was called: every local candidate has been announced.
+    public internal(set) var localGatheringComplete = false
 
     /// A check (or consent request) waiting for its response.
     struct Transaction {
@@ -132,6 +133,14 @@ public struct ICEAgent {
         emit(.localCandidate(candidate))
         for remote in remoteCandidates { addPair(local: candidate, remote: remote) }
         startChecksIfNeeded(now: now)
+    }
+
+    /// Sets the role before negotiation decides it (the offerer controls); a later role conflict may still change
+    /// it (RFC 8445 §7.3.1.1).
+    public mutating func setRole(_ newRole: ICERole) {
+        guard role != newRole else { return }
+        role = newRole
+        sortPairs()
     }
 
     /// Says that no more local candidates will be added.

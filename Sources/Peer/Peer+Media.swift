@@ -1,0 +1,115 @@
+import RTP
+import SDP
+import Wire
+
+/// Sending and receiving media: RTP per transceiver through SRTP on the selected path.
+extension Peer {
+    /// Sends one RTP payload on the transceiver `mid`, with its SSRC, the next sequence number, the send codec's
+    /// payload type (or `payloadType`), and the `sdes:mid` header extension when negotiated so the receiver can
+    /// route it (RFC 9143 §15). The packet is SRTP-protected and sent on the selected ICE pair.
+    public mutating func sendRTP(mid: Mid, payload: ArraySlice<UInt8>, timestamp: UInt32, marker: Bool = false,
+                                 payloadType: PayloadType? = nil) throws(PeerError) {
+        guard let index = transceivers.firstIndex(where: { $0.mid == mid }) else {
+            throw PeerError(.unknownTransceiver, "there is no media section with mid \(mid)")
+        }
+        let transceiver = transceivers[index]
+        guard transceiver.direction.sends, !transceiver.isStopped,
+              let codec = payloadType ?? transceiver.sendCodec?.payloadType else {
+            throw PeerError(.unknownTransceiver, "media section \(mid) does not send (direction " +
+                            "\(transceiver.direction.rawValue))")
+        }
+        guard connectionState == .connected, var context = outbound, let path = mediaPath else {
+            throw PeerError(.invalidState, "cannot send media before the peer is connected (state " +
+                            "\(connectionState.rawValue))")
+        }
+        var extensions: RTPHeaderExtensions?
+        if let id = transceiver.midExtensionID {
+            var block = RTPHeaderExtensions()
+            block.setMid(mid, id: id)
+            extensions = block
+        }
+        let packet = RTPPacket(marker: marker, payloadType: codec, sequenceNumber: transceiver.nextSequenceNumber,
+                               timestamp: timestamp, ssrc: transceiver.localSSRC, extensions: extensions,
+                               payload: payload)
+        transceivers[index].nextSequenceNumber &+= 1
+        do {
+            let protected = try context.protect(rtp: packet.encoded)
+            outbound = context
+            outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
+        } catch {
+            outbound = context
+            throw PeerError(.srtpFailed, "SRTP refused to protect an RTP packet", underlying: error)
+        }
+    }
+
+    /// Sends one RTCP compound packet, SRTCP-protected, on the selected path.
+    public mutating func sendRTCP(_ compound: [UInt8]) throws(PeerError) {
+        guard connectionState == .connected, var context = outbound, let path = mediaPath else {
+            throw PeerError(.invalidState, "cannot send RTCP before the peer is connected")
+        }
+        do {
+            let protected = try context.protectRTCP(compound)
+            outbound = context
+            outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
+        } catch {
+            outbound = context
+            throw PeerError(.srtpFailed, "SRTP refused to protect an RTCP packet", underlying: error)
+        }
+    }
+
+    /// Decrypts and authenticates an SRTP packet and hands it to its transceiver; anything that fails
+    /// authentication or replay protection is dropped (and counted).
+    mutating func receiveRTP(_ bytes: [UInt8]) {
+        guard var context = inbound else { return }
+        let plain: [UInt8]
+        do {
+            plain = try context.unprotect(srtp: bytes)
+            inbound = context
+        } catch {
+            inbound = context
+            droppedPackets += 1
+            return
+        }
+        guard let packet = try? RTPPacket(parsing: plain) else {
+            droppedPackets += 1
+            return
+        }
+        guard let mid = route(packet) else {
+            droppedPackets += 1
+            return
+        }
+        receivedPackets += 1
+        emit(.rtp(mid: mid, packet: packet))
+    }
+
+    mutating func receiveRTCP(_ bytes: [UInt8]) {
+        guard var context = inbound else { return }
+        do {
+            let plain = try context.unprotectRTCP(bytes)
+            inbound = context
+            emit(.rtcp(plain))
+        } catch {
+            inbound = context
+            droppedPackets += 1
+        }
+    }
+
+    /// Which transceiver a packet belongs to: the MID header extension first, then the SSRC the remote announced,
+    /// then the payload type (RFC 9143 §9.2), learning the SSRC for later packets.
+    mutating func route(_ packet: RTPPacket) -> Mid? {
+        if let extensions = packet.extensions {
+            for transceiver in transceivers {
+                if let id = transceiver.midExtensionID, let mid = extensions.mid(id: id), mid == transceiver.mid {
+                    ssrcToMid[packet.ssrc] = mid
+                    return mid
+                }
+            }
+        }
+        if let mid = ssrcToMid[packet.ssrc] { return mid }
+        if let mid = payloadTypeToMid[packet.payloadType] {
+            ssrcToMid[packet.ssrc] = mid
+            return mid
+        }
+        return nil
+    }
+}

@@ -1,0 +1,123 @@
+import DTLS
+import ICE
+import RTP
+import SDP
+import Wire
+
+/// The transport below media: demultiplexing datagrams (RFC 7983) to ICE, DTLS and SRTP, and turning their
+/// outputs into this peer's outputs and connection state.
+extension Peer {
+    /// Feeds one datagram that arrived on one of the runtime's sockets.
+    public mutating func handle(_ datagram: Datagram, now: Instant) {
+        lastNow = now
+        switch DatagramKind(classifying: datagram.payload) {
+        case .stun:
+            ice.handle(datagram, now: now)
+            drainICE(now: now)
+        case .dtls:
+            guard var session = dtls else { return }
+            dtlsPeerAddress = dtlsPeerAddress ?? datagram
+            session.handle(datagram.payload, now: now)
+            dtls = session
+            drainDTLS(now: now)
+        case .rtp:
+            receiveRTP(datagram.payload)
+        case .rtcp:
+            receiveRTCP(datagram.payload)
+        case .zrtp, .turnChannelData, .unknown:
+            return
+        }
+    }
+
+    /// Creates the DTLS session once the role and the remote fingerprint are known; the client starts its handshake
+    /// when ICE has a path.
+    mutating func startTransport(now: Instant) {
+        guard let dtlsRole, let remoteFingerprint else { return }
+        if dtls == nil {
+            dtls = DTLSSession(role: dtlsRole, certificate: certificate, remoteFingerprint: remoteFingerprint)
+            if connectionState == .new { setConnectionState(.connecting) }
+        }
+        if dtlsRole == .client, ice.selectedPair != nil, var session = dtls, !session.started {
+            session.start(now: now)
+            dtls = session
+            drainDTLS(now: now)
+        }
+    }
+
+    /// Moves the ICE agent's outputs into this peer's.
+    mutating func drainICE(now: Instant) {
+        for event in drainICEOutputs() {
+            switch event {
+            case let .localCandidate(candidate):
+                guard let first = transceivers.first else { continue }
+                emit(.localCandidate(Self.sdpCandidate(candidate), mid: first.mid, mLineIndex: 0))
+            case .gatheringComplete:
+                emit(.localCandidatesComplete)
+            case let .stateChanged(state):
+                emit(.iceStateChanged(state))
+                switch state {
+                case .checking where connectionState == .new:
+                    setConnectionState(.connecting)
+                case .disconnected where connectionState == .connected:
+                    setConnectionState(.disconnected)
+                case .connected, .completed:
+                    if connectionState == .disconnected { setConnectionState(.connected) }
+                case .failed:
+                    fail(PeerError(.iceFailed, "ICE failed: \(ice.failureReason ?? "no working path")"))
+                default:
+                    break
+                }
+            case let .selectedPairChanged(pair):
+                emit(.selectedPairChanged(pair))
+                startTransport(now: now)
+            case .roleChanged:
+                break
+            }
+        }
+    }
+
+    /// Queues the agent's datagrams as outputs and returns its events.
+    mutating func drainICEOutputs() -> [ICEAgent.Event] {
+        var events: [ICEAgent.Event] = []
+        while let output = ice.pollOutput() {
+            switch output {
+            case let .transmit(datagram): outputs.append(.transmit(datagram))
+            case let .event(event): events.append(event)
+            }
+        }
+        return events
+    }
+
+    /// Where DTLS and SRTP go: the selected ICE pair, or before that the address the peer's DTLS came from.
+    var mediaPath: (local: TransportAddress, remote: TransportAddress)? {
+        if let pair = ice.selectedPair { return (pair.local.base, pair.remote.address) }
+        if let seen = dtlsPeerAddress { return (seen.local, seen.remote) }
+        return nil
+    }
+
+    mutating func drainDTLS(now: Instant) {
+        guard var session = dtls else { return }
+        while let output = session.pollOutput() {
+            switch output {
+            case let .transmit(bytes):
+                if let path = mediaPath {
+                    outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: bytes)))
+                }
+            case let .connected(keys):
+                do {
+                    outbound = try SRTPContext(keys: keys, direction: .outbound)
+                    inbound = try SRTPContext(keys: keys, direction: .inbound)
+                    emit(.dtlsConnected(profile: keys.profile.name))
+                    setConnectionState(.connected)
+                } catch {
+                    fail(PeerError(.srtpFailed, "SRTP could not be set up from the DTLS keys", underlying: error))
+                }
+            case let .failed(error):
+                fail(PeerError(.dtlsFailed, "DTLS failed: \(error)", underlying: error))
+            case .closed:
+                setConnectionState(.closed)
+            }
+        }
+        dtls = session
+    }
+}

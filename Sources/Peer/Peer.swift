@@ -1,0 +1,180 @@
+import DTLS
+import ICE
+import RTP
+import SDP
+import Wire
+
+/// A WebRTC PeerConnection as a sans-IO state machine: ICE + DTLS + SRTP + SDP offer/answer, BUNDLE and rtcp-mux
+/// only, with audio and video transceivers (ARCHITECTURE.md).
+///
+/// The runtime adds a host candidate for every socket it opened, feeds every datagram that arrives on them to
+/// `handle(_:now:)`, calls `handleTimeout(now:)` at `nextDeadline()`, and sends what `pollOutput()` returns. The
+/// owner negotiates with `createOffer` / `createAnswer` / `setLocalDescription` / `setRemoteDescription`, trickles
+/// candidates with `addRemoteCandidate`, and sends media with `sendRTP`. Works as offerer and as answerer.
+public struct Peer {
+    /// Where offer/answer stands (JSEP §3.2).
+    public enum SignalingState: String, Sendable {
+        /// No offer outstanding.
+        case stable
+        /// This side's offer is set; waiting for the answer.
+        case haveLocalOffer
+        /// The remote offer is set; this side must answer.
+        case haveRemoteOffer
+        /// Closed.
+        case closed
+    }
+
+    /// What the peer was configured with.
+    public let configuration: PeerConfiguration
+    var random: any RandomNumberGenerator
+    var ice: ICEAgent
+    var dtls: DTLSSession?
+    /// The certificate this side presents in DTLS; its fingerprint goes into every description.
+    public let certificate: DTLSCertificate
+
+    /// The offer/answer state.
+    public internal(set) var signalingState: SignalingState = .stable
+    /// The overall connection state.
+    public internal(set) var connectionState: PeerConnectionState = .new
+    /// The transceivers, one per negotiated media section, in m-line order.
+    public internal(set) var transceivers: [Transceiver] = []
+    /// The description this side last set as its own.
+    public internal(set) var localDescription: SessionDescription?
+    /// The description the remote side last gave.
+    public internal(set) var remoteDescription: SessionDescription?
+    /// True when this side made the current offer.
+    public internal(set) var isOfferer = false
+
+    var sessionID: UInt64
+    var sessionVersion: UInt64 = 1
+    var pendingOffer: SessionDescription?
+    var remoteFingerprint: Fingerprint?
+    var dtlsRole: DTLSRole?
+    var outbound: SRTPContext?
+    var inbound: SRTPContext?
+    var ssrcToMid: [SSRC: Mid] = [:]
+    var payloadTypeToMid: [PayloadType: Mid] = [:]
+    var outputs: [PeerOutput] = []
+    var outputHead = 0
+    var lastNow: Instant = .zero
+    var dtlsPeerAddress: Datagram?
+    /// SRTP packets delivered to a transceiver.
+    public internal(set) var receivedPackets = 0
+    /// Packets dropped: failed authentication or replay check, unparsable, or for no transceiver.
+    public internal(set) var droppedPackets = 0
+
+    /// A peer with a fresh certificate, ICE credentials and SSRCs, all drawn from `random`.
+    public init(configuration: PeerConfiguration = PeerConfiguration(), random: any RandomNumberGenerator)
+        throws(PeerError)
+    {
+        var random = random
+        self.configuration = configuration
+        do {
+            certificate = try DTLSCertificate.generate(using: &random)
+        } catch {
+            throw PeerError(.dtlsFailed, "could not create the DTLS certificate", underlying: error)
+        }
+        sessionID = random.next() >> 2
+        ice = ICEAgent(configuration: configuration.ice, random: SeededGenerator(seed: random.next()))
+        self.random = random
+    }
+
+    // MARK: Candidates
+
+    /// Adds a host candidate for a socket the runtime bound; it is trickled as a `localCandidate` event.
+    public mutating func addLocalHostCandidate(_ address: TransportAddress, interfaceIndex: Int = 0, now: Instant) {
+        ice.addLocalCandidate(.host(address, interfaceIndex: interfaceIndex), now: now)
+        drainICE(now: now)
+    }
+
+    /// Says all local candidates have been added.
+    public mutating func finishGathering(now: Instant) {
+        ice.finishGathering()
+        drainICE(now: now)
+    }
+
+    /// Adds a remote candidate that was trickled (`a=candidate` value, with or without the `candidate:` prefix);
+    /// nil means end-of-candidates. mDNS (`.local`) and TCP candidates are ignored: LinkUp cannot use them yet.
+    public mutating func addRemoteCandidate(_ text: String?, now: Instant) throws(PeerError) {
+        guard let text else {
+            ice.setRemoteGatheringComplete(now: now)
+            drainICE(now: now)
+            return
+        }
+        let candidate: SDP.ICECandidate
+        do {
+            candidate = try SDP.ICECandidate(parsing: text)
+        } catch {
+            throw PeerError(.invalidDescription, "the remote candidate \"\(text)\" cannot be parsed", underlying: error)
+        }
+        addRemote(candidate, now: now)
+    }
+
+    mutating func addRemote(_ candidate: SDP.ICECandidate, now: Instant) {
+        guard candidate.isUDP, candidate.component == 1, let address = candidate.transportAddress else { return }
+        let type = CandidateType(rawValue: candidate.type.rawValue) ?? .host
+        ice.addRemoteCandidate(Candidate(foundation: candidate.foundation, priority: candidate.priority,
+                                         address: address, type: type), now: now)
+        drainICE(now: now)
+    }
+
+    // MARK: Outputs
+
+    /// The next datagram to send or event to report; nil when drained.
+    public mutating func pollOutput() -> PeerOutput? {
+        guard outputHead < outputs.count else {
+            outputs.removeAll(keepingCapacity: true)
+            outputHead = 0
+            return nil
+        }
+        defer { outputHead += 1 }
+        return outputs[outputHead]
+    }
+
+    /// The earliest time the peer wants `handleTimeout(now:)`.
+    public func nextDeadline() -> Instant? {
+        guard connectionState != .closed, connectionState != .failed else { return nil }
+        return earliest(ice.nextDeadline(), dtls?.nextDeadline())
+    }
+
+    /// Runs due timers: ICE checks and consent, DTLS retransmission.
+    public mutating func handleTimeout(now: Instant) {
+        lastNow = now
+        ice.handleTimeout(now: now)
+        drainICE(now: now)
+        dtls?.handleTimeout(now: now)
+        drainDTLS(now: now)
+    }
+
+    /// Closes the peer: DTLS close_notify, ICE stops; the state becomes `closed`.
+    public mutating func close(now: Instant) {
+        guard connectionState != .closed else { return }
+        dtls?.close()
+        drainDTLS(now: now)
+        ice.close()
+        _ = drainICEOutputs()
+        signalingState = .closed
+        setConnectionState(.closed)
+    }
+
+    /// The ICE agent's view, for stats and logs.
+    public var iceState: ICEConnectionState { ice.state }
+    /// The pair media flows on.
+    public var selectedPair: CandidatePair? { ice.selectedPair }
+    /// This side's ICE credentials.
+    public var localICECredentials: ICECredentials { ice.localCredentials }
+
+    mutating func emit(_ event: PeerEvent) { outputs.append(.event(event)) }
+
+    mutating func setConnectionState(_ state: PeerConnectionState) {
+        guard connectionState != state else { return }
+        connectionState = state
+        emit(.connectionStateChanged(state))
+    }
+
+    mutating func fail(_ error: PeerError) {
+        guard connectionState != .failed, connectionState != .closed else { return }
+        setConnectionState(.failed)
+        emit(.failed(error))
+    }
+}

@@ -1,0 +1,52 @@
+import ICE
+import SDP
+import Wire
+
+/// What a `Peer` offers and how it connects.
+public struct PeerConfiguration: Sendable {
+    /// The media sections this side offers, in order (`createOffer`); an answer follows the offer's sections.
+    public var media: [MediaKind]
+    /// The direction offered for each section (the answer narrows it to what both sides do).
+    public var direction: MediaDirection
+    /// ICE tunables; the role is set by negotiation (the offerer controls).
+    public var ice: ICEAgent.Configuration
+    /// The canonical name announced in `a=ssrc ... cname:` and RTCP SDES.
+    public var cname: String?
+
+    /// Audio and video, send and receive, default ICE timers.
+    public init(media: [MediaKind] = [.audio, .video], direction: MediaDirection = .sendrecv,
+                ice: ICEAgent.Configuration = ICEAgent.Configuration(role: .controlling), cname: String? = nil) {
+        self.media = media
+        self.direction = direction
+        self.ice = ice
+        self.cname = cname
+    }
+
+    /// The payload types LinkUp offers (the numbers browsers use, so logs read familiar).
+    static let opusPayloadType = PayloadType(rawValue: 111)!
+    static let vp8PayloadType = PayloadType(rawValue: 96)!
+    static let vp8RTXPayloadType = PayloadType(rawValue: 97)!
+    /// The extension ID offered for `sdes:mid`.
+    static let midExtensionID: UInt16 = 1
+
+    /// The codecs offered for a kind of media, best first.
+    static func offeredCodecs(for kind: MediaKind) -> [Codec] {
+        switch kind {
+        case .audio:
+            return [.opus(opusPayloadType)]
+        case .video:
+            return [.vp8(vp8PayloadType), .rtx(vp8RTXPayloadType, associated: vp8PayloadType)]
+        default:
+            return []
+        }
+    }
+
+    /// Whether LinkUp can send and receive `codec` (Opus and VP8, with RTX for VP8).
+    static func supports(_ codec: Codec, kind: MediaKind) -> Bool {
+        switch kind {
+        case .audio: return codec.isNamed("opus") && codec.clockRate == 48_000
+        case .video: return (codec.isNamed("VP8") || codec.isNamed("rtx")) && codec.clockRate == 90_000
+        default: return false
+        }
+    }
+}
