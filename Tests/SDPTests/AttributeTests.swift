@@ -14,13 +14,15 @@ import Wire
     }
 
     @Test func formatParametersSplitIntoPairs() throws {
-        let fmtp = try FormatParameters(parsing: "99 level-asymmetry-allowed=1;packetization-mode=1; profile-level-id=42001f")
+        let fmtp = try FormatParameters(
+            parsing: "99 level-asymmetry-allowed=1;packetization-mode=1; profile-level-id=42001f")
         #expect(fmtp.payloadType?.rawValue == 99)
         #expect(fmtp.parameters.map(\.name) == ["level-asymmetry-allowed", "packetization-mode", "profile-level-id"])
         #expect(fmtp.value(of: "PROFILE-level-id") == "42001f")
         let events = try FormatParameters(parsing: "101 0-15")
         #expect(events.parameters == [.init(name: "0-15")])
-        let built = FormatParameters(payloadType: PayloadType(rawValue: 97)!, parameters: [.init(name: "apt", value: "96")])
+        let built = FormatParameters(payloadType: PayloadType(rawValue: 97)!,
+                                     parameters: [.init(name: "apt", value: "96")])
         #expect(built.attributeValue == "97 apt=96")
         let red = try FormatParameters(parsing: "63 111/111")
         #expect(red.parameterText == "111/111")

@@ -56,6 +56,9 @@ import Wire
         return offer
     }
 
+    static let fingerprintLine = "a=fingerprint:sha-256 00:07:0E:15:1C:23:2A:31:38:3F:46:4D:54:5B:62:69:70:77:7E:85:"
+        + "8C:93:9A:A1:A8:AF:B6:BD:C4:CB:D2:D9"
+
     static let expected = """
         v=0
         o=- 4611731400430051336 2 IN IP4 127.0.0.1
@@ -67,7 +70,7 @@ import Wire
         c=IN IP4 0.0.0.0
         a=ice-ufrag:abcd
         a=ice-pwd:0123456789abcdefghijkl
-        a=fingerprint:sha-256 00:07:0E:15:1C:23:2A:31:38:3F:46:4D:54:5B:62:69:70:77:7E:85:8C:93:9A:A1:A8:AF:B6:BD:C4:CB:D2:D9
+        \(fingerprintLine)
         a=setup:actpass
         a=mid:0
         a=sendonly
@@ -81,7 +84,7 @@ import Wire
         a=ice-ufrag:abcd
         a=ice-pwd:0123456789abcdefghijkl
         a=ice-options:trickle
-        a=fingerprint:sha-256 00:07:0E:15:1C:23:2A:31:38:3F:46:4D:54:5B:62:69:70:77:7E:85:8C:93:9A:A1:A8:AF:B6:BD:C4:CB:D2:D9
+        \(fingerprintLine)
         a=setup:actpass
         a=mid:1
         a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid
@@ -183,5 +186,20 @@ import Wire
         #expect(section.attributeValue("x-google-flag") == "conference")
         section.removeAttributes(named: "x-google-flag")
         #expect(!section.hasAttribute("x-google-flag"))
+    }
+}
+
+/// Rewriting the codecs of a parsed section.
+@Suite struct CodecEditTests {
+    @Test func wildcardFeedbackSurvivesACodecRewrite() throws {
+        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVPF 96 97\r\n"
+            + "a=rtcp-fb:* ccm fir\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtpmap:97 VP9/90000\r\n"
+        var description = try SessionDescription(parsing: text)
+        let vp8 = try #require(description.media[0].codecs.first)
+        #expect(vp8.feedback == [.nack])
+        description.media[0].codecs = [vp8]
+        #expect(description.media[0].lines.map(\.text) == [
+            "m=video 9 RTP/AVPF 96", "a=rtcp-fb:* ccm fir", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack",
+        ])
     }
 }

@@ -48,3 +48,27 @@ import Wire
         #expect(offer.msidSemantic?.semantic == "WMS")
     }
 }
+
+/// Media-level values override session-level ones.
+@Suite struct InheritedValueTests {
+    @Test func firefoxSectionsInheritSessionValues() throws {
+        let offer = try SessionDescription(parsing: Fixtures.text("firefox-offer-getusermedia-data.sdp"))
+        for section in offer.media {
+            #expect(offer.fingerprints(for: section).first?.isSHA256 == true)
+            #expect(offer.iceOptions(for: section) == ["trickle"])
+            #expect(offer.iceUfrag(for: section) != nil && offer.icePwd(for: section) != nil)
+            #expect(offer.setup(for: section) == .actpass)
+            #expect(offer.connection(for: section) != nil)
+        }
+    }
+
+    @Test func directionDefaultsToSendrecv() throws {
+        var description = SessionDescription(origin: Origin(sessionID: "1", sessionVersion: 1))
+        var section = MediaDescription(kind: .audio, formats: ["0"])
+        #expect(description.direction(for: section) == .sendrecv)
+        description.direction = .recvonly
+        #expect(description.direction(for: section) == .recvonly)
+        section.direction = .inactive
+        #expect(description.direction(for: section) == .inactive)
+    }
+}

@@ -103,7 +103,8 @@ import Testing
 
     @Test func fieldErrorsHaveNoLine() {
         #expect(throws: SDPError(text: "nonsense", reason: .badCandidate)) { try ICECandidate(parsing: "nonsense") }
-        #expect(SDPError(text: "x", reason: .badSetup).description == "\"x\": setup must be active, passive, actpass or holdconn")
+        #expect(SDPError(text: "x", reason: .badSetup).description
+                == "\"x\": setup must be active, passive, actpass or holdconn")
     }
 
     @Test func strangeButValidInputIsKept() throws {
