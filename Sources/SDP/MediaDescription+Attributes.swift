@@ -44,8 +44,8 @@ extension MediaDescription {
     /// The RTP codecs in `m=` line order, each with its rtpmap, fmtp and rtcp-fb lines joined. A format without
     /// an rtpmap is included when it is a static payload type of RFC 3551 (PCMU is 0 without saying so).
     ///
-    /// Setting it rewrites every rtpmap, rtcp-fb and fmtp line (rtpmap, rtcp-fb, fmtp per codec) and sets the
-    /// `m=` formats to the codecs' payload types.
+    /// Setting it rewrites every rtpmap, fmtp and non-wildcard rtcp-fb line (rtpmap, rtcp-fb, fmtp per codec) and
+    /// sets the `m=` formats to the codecs' payload types.
     public var codecs: [Codec] {
         get {
             let maps = rtpMaps, parameters = formatParameters, feedback = rtcpFeedback
@@ -67,9 +67,15 @@ extension MediaDescription {
             }
         }
         set {
-            replaceAttributes(named: [RTPMap.attributeName, RTCPFeedback.attributeName,
-                                      FormatParameters.attributeName],
-                              with: newValue.flatMap(\.lines))
+            // Wildcard `rtcp-fb:*` lines belong to no codec, so they stay where they are.
+            replaceLines(where: { line in
+                switch line.attributeName {
+                case RTPMap.attributeName, FormatParameters.attributeName: return true
+                case RTCPFeedback.attributeName:
+                    return (try? RTCPFeedback(parsing: line.attribute?.value ?? ""))?.payloadType != nil
+                default: return false
+                }
+            }, with: newValue.flatMap(\.lines))
             formats = newValue.map(\.payloadType.description)
         }
     }

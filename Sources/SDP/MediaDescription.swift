@@ -43,7 +43,9 @@ public struct MediaDescription: Hashable, Sendable, LineContainer {
     /// The `m=` line.
     public var mediaLine: MediaLine {
         get {
-            lines.first.flatMap { try? MediaLine(parsing: $0.value) } ?? MediaLine(kind: "", formats: [])
+            // The first line is always the m= line: the parser starts sections with it and every init writes one.
+            lines.first.flatMap { try? MediaLine(parsing: $0.value, minimumFormats: 0) }
+                ?? MediaLine(kind: "", formats: [])
         }
         set {
             if lines.first?.type == .media { lines[0] = newValue.line } else { lines.insert(newValue.line, at: 0) }

@@ -55,8 +55,14 @@ public struct MediaLine: SDPFieldValue {
 
     /// Parses the text after `m=`.
     public init(parsing value: String) throws(SDPError) {
+        try self.init(parsing: value, minimumFormats: 1)
+    }
+
+    /// Parses the text after `m=`, accepting a line with fewer formats than the grammar's one: a section being
+    /// built has none until its codecs are set.
+    init(parsing value: String, minimumFormats: Int) throws(SDPError) {
         let fields = SDPText.fields(value)
-        guard fields.count >= 4 else { throw SDPError(text: value, reason: .badMediaLine) }
+        guard fields.count >= 3 + minimumFormats else { throw SDPError(text: value, reason: .badMediaLine) }
         let (portText, countText) = SDPText.splitOnce(fields[1], at: SDPText.slash)
         guard let port = SDPText.decimal(portText, as: UInt16.self) else {
             throw SDPError(text: value, reason: .badPort)
