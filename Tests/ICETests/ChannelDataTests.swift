@@ -9,7 +9,7 @@ import Wire
         let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let frame = ChannelData(channel: 0x4ABC, data: payload)
         for padded in [false, true] {
-            let bytes = frame.encode(padded: padded)
+            let bytes = try frame.encode(padded: padded)
             #expect(bytes.count == frame.encodedSize(padded: padded))
             #expect(Array(bytes[0..<4]) == [0x4A, 0xBC, UInt8(size >> 8), UInt8(size & 0xFF)])
             if padded { #expect(bytes.count % 4 == 0) }
@@ -35,10 +35,15 @@ import Wire
         }
     }
 
-    @Test func everyTruncationThrows() {
-        let bytes = ChannelData(channel: 0x4000, data: [1, 2, 3, 4, 5, 6, 7, 8]).encode()
+    @Test func everyTruncationThrows() throws {
+        let bytes = try ChannelData(channel: 0x4000, data: [1, 2, 3, 4, 5, 6, 7, 8]).encode()
         for length in 0..<bytes.count {
             #expect(throws: STUNError.self) { try ChannelData(parsing: bytes[0..<length]) }
         }
+    }
+
+    @Test func oversizedDataThrows() {
+        let frame = ChannelData(channel: 0x4000, data: [UInt8](repeating: 0, count: 0x10000))
+        #expect(throws: STUNError.tooLarge(0x10000)) { try frame.encode() }
     }
 }

@@ -91,7 +91,9 @@ import Wire
 
     @Test func builtMessageHasNothingToValidate() {
         let message = STUNMessage.bindingRequest(transactionID: Self.transactionID)
-        #expect(throws: STUNError.missingAttribute(type: 0x0008)) { try message.validateMessageIntegrity(key: Self.key) }
+        #expect(throws: STUNError.missingAttribute(type: 0x0008)) {
+            try message.validateMessageIntegrity(key: Self.key)
+        }
         #expect(throws: STUNError.missingAttribute(type: 0x8028)) { try message.validateFingerprint() }
     }
 
@@ -210,6 +212,15 @@ import Wire
         #expect(TransactionID(bytes: a.bytes) == a)
         #expect(a.bytes.count == 12)
         #expect(TransactionID(bytes: [1, 2, 3]) == nil)
+    }
+
+    @Test func oversizedMessageThrows() {
+        let big = STUNMessage.bindingIndication(transactionID: Self.transactionID,
+                                                attributes: [.data([UInt8](repeating: 1, count: 0x10000))])
+        #expect(throws: STUNError.tooLarge(0x10000)) { try big.encode() }
+        let almost = STUNMessage.bindingIndication(transactionID: Self.transactionID,
+                                                   attributes: [.data([UInt8](repeating: 1, count: 0xFFF8))])
+        #expect(throws: STUNError.tooLarge(0xFFFC + 8)) { try almost.encode(fingerprint: true) }
     }
 
     @Test func errorsHaveSentences() {

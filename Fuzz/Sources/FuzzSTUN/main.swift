@@ -32,7 +32,9 @@ runFuzzer { bytes in
     }
     if let frame = try? ChannelData(parsing: bytes) {
         for padded in [false, true] {
-            let encoded = frame.encode(padded: padded)
+            guard let encoded = try? frame.encode(padded: padded) else {
+                fatalError("a parsed ChannelData frame failed to encode")
+            }
             guard let again = try? ChannelData(parsing: encoded), again == frame else {
                 fatalError("ChannelData round trip failed (padded: \(padded))")
             }

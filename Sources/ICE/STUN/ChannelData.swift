@@ -73,8 +73,9 @@ public struct ChannelData: Hashable, Sendable {
     public var encodedSize: Int { encodedSize() }
 
     /// Appends the message to `writer`, padded with zeros to four bytes when `padded` (required over TCP/TLS).
-    /// Data longer than 65535 bytes cannot be framed; the length field keeps the low 16 bits, so callers must split.
-    public func encode(into writer: inout ByteWriter, padded: Bool = false) {
+    /// Data longer than 65535 bytes cannot be framed and throws `tooLarge`.
+    public func encode(into writer: inout ByteWriter, padded: Bool = false) throws(STUNError) {
+        guard data.count <= 0xFFFF else { throw STUNError.tooLarge(data.count) }
         writer.write(channel)
         writer.write(UInt16(truncatingIfNeeded: data.count))
         writer.write(bytes: data)
@@ -82,9 +83,9 @@ public struct ChannelData: Hashable, Sendable {
     }
 
     /// The encoded message as a new array.
-    public func encode(padded: Bool = false) -> [UInt8] {
+    public func encode(padded: Bool = false) throws(STUNError) -> [UInt8] {
         var writer = ByteWriter(capacity: encodedSize(padded: padded))
-        encode(into: &writer, padded: padded)
+        try encode(into: &writer, padded: padded)
         return writer.bytes
     }
 }

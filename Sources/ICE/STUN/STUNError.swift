@@ -26,6 +26,8 @@ public enum STUNError: Error, Equatable, Sendable, CustomStringConvertible {
     case fingerprintMismatch
     /// OpenSSL failed to compute a digest (should not happen; reported rather than trapped).
     case cryptoFailure(String)
+    /// An attribute value or the whole message body would exceed the 16-bit length field (65535 bytes).
+    case tooLarge(Int)
     /// A ChannelData channel number outside 0x4000...0x4FFF (RFC 8656 §12).
     case invalidChannelNumber(UInt16)
 
@@ -64,6 +66,8 @@ public enum STUNError: Error, Equatable, Sendable, CustomStringConvertible {
             return "STUN FINGERPRINT does not match the message"
         case let .cryptoFailure(what):
             return "could not compute \(what)"
+        case let .tooLarge(size):
+            return "\(size) bytes do not fit a STUN or ChannelData 16-bit length field"
         case let .invalidChannelNumber(channel):
             return "TURN channel number 0x\(String(channel, radix: 16)) is outside 0x4000-0x4fff"
         }

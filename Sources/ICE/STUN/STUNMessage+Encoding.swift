@@ -19,7 +19,8 @@ extension STUNMessage {
     /// Each of these is computed over the message up to (not including) itself, with the header's length field
     /// already counting the attribute being added, so the receiver can repeat the computation on what it got.
     /// `paddingByte` fills attribute padding; see `STUNAttribute.encode(into:transactionID:paddingByte:)`.
-    /// Throws only if OpenSSL fails to compute an HMAC.
+    /// Throws `tooLarge` if an attribute value or the message body would not fit a 16-bit length, and
+    /// `cryptoFailure` if OpenSSL fails to compute an HMAC.
     public func encode(integrity: STUNKey? = nil, integritySHA256: STUNKey? = nil, fingerprint: Bool = false,
                        paddingByte: UInt8 = 0) throws(STUNError) -> [UInt8]
     {
@@ -35,6 +36,12 @@ extension STUNMessage {
     public func encode(into writer: inout ByteWriter, integrity: STUNKey? = nil, integritySHA256: STUNKey? = nil,
                        fingerprint: Bool = false, paddingByte: UInt8 = 0) throws(STUNError)
     {
+        if let huge = attributes.first(where: { $0.valueLength > 0xFFFF }) {
+            throw STUNError.tooLarge(huge.valueLength)
+        }
+        let bodySize = encodedSize(integrity: integrity != nil, integritySHA256: integritySHA256 != nil,
+                                   fingerprint: fingerprint) - STUNMessage.headerSize
+        guard bodySize <= 0xFFFF else { throw STUNError.tooLarge(bodySize) }
         let start = writer.count
         writer.write(type.rawValue & 0x3FFF)
         writer.write(UInt16(0))  // patched below, and before each integrity or fingerprint computation
