@@ -127,3 +127,15 @@ import Wire
         }
     }
 }
+
+/// Encoder robustness for values the type system allows but the wire format does not.
+@Suite struct STUNAttributeEdgeTests {
+    @Test func malformedIPv6ArrayStillEncodesTwentyBytes() throws {
+        let odd = TransportAddress(ip: .v6([1, 2, 3]), port: 1)
+        let message = STUNMessage.bindingRequest(transactionID: STUNAttributeTests.transactionID,
+                                                 attributes: [.xorMappedAddress(odd)])
+        let parsed = try STUNMessage(parsing: try message.encode())
+        #expect(parsed.xorMappedAddress == TransportAddress(ip: .v6([1, 2, 3] + [UInt8](repeating: 0, count: 13)),
+                                                            port: 1))
+    }
+}

@@ -73,7 +73,11 @@ enum STUNAddressCoding {
         writer.write(UInt8(0))
         writer.write(UInt8(address.ip.isV6 ? 0x02 : 0x01))
         writer.write(xor ? address.port ^ UInt16(magicCookie >> 16) : address.port)
+        // `IPAddress.v6` can hold an array of any length; write exactly the 16 bytes `valueLength` promised.
         var bytes = address.ip.bytes
+        if address.ip.isV6, bytes.count != 16 {
+            bytes = Array((bytes + [UInt8](repeating: 0, count: 16)).prefix(16))
+        }
         if xor {
             let mask = xorMask(transactionID)
             for index in bytes.indices { bytes[index] ^= mask[index] }
