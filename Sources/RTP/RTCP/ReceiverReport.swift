@@ -43,7 +43,9 @@ public struct ReceiverReport: Equatable, Sendable {
     }
 
     var blockCount: Int { min(reports.count, 31) }
-    var bodySize: Int { 4 + blockCount * ReportBlock.size + profileExtension.count + paddingToWord(profileExtension.count) }
+    var bodySize: Int {
+        4 + blockCount * ReportBlock.size + profileExtension.count + paddingToWord(profileExtension.count)
+    }
 
     /// Bytes the packet occupies.
     public var encodedSize: Int { 4 + bodySize }

@@ -75,7 +75,9 @@ public struct SenderReport: Equatable, Sendable {
     public var compactNTP: UInt32 { UInt32(truncatingIfNeeded: ntpTimestamp >> 16) }
 
     var blockCount: Int { min(reports.count, 31) }
-    var bodySize: Int { 24 + blockCount * ReportBlock.size + profileExtension.count + paddingToWord(profileExtension.count) }
+    var bodySize: Int {
+        24 + blockCount * ReportBlock.size + profileExtension.count + paddingToWord(profileExtension.count)
+    }
 
     /// Bytes the packet occupies.
     public var encodedSize: Int { 4 + bodySize }
