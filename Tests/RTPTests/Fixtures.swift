@@ -18,7 +18,9 @@ enum Fixtures {
     /// which is a broken checkout rather than a behaviour under test.
     static func bytes(_ area: String, _ name: String) -> [UInt8] {
         let url = root.appendingPathComponent(area).appendingPathComponent(name)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("missing fixture \(url.path)") }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("missing fixture \(url.path)")
+        }
         let hex = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: " ")
         guard let bytes = Hex.decode(hex) else { fatalError("bad hex in \(url.path)") }
         return bytes

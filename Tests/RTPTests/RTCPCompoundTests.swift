@@ -67,6 +67,7 @@ import Wire
     @Test(arguments: [
         "a0 c9 00 01 11 22 33 44",  // padding count 0x44 is larger than the body
         "a0 c9 00 02 11 22 33 44 00 00 00 00",  // padding count 0
+        "a0 c9 00 02 11 22 33 44 00 00 00 03",  // padding count not a multiple of four
         "80 c9 00 02 11 22 33 44",  // length says 12 bytes, 8 present
         "40 c9 00 01 11 22 33 44",  // version 1
         "81 c9 00 01 11 22 33 44",  // RC=1 but no report block

@@ -138,6 +138,13 @@ import Wire
         #expect(packet.extensions?.elements == [RTPHeaderExtension(id: 1, bytes: [0xAA])])
     }
 
+    @Test func idZeroIsOneBytePaddingWhateverItsLength() throws {
+        // 0x01 has id 0 (padding) and a length nibble of 1: it is skipped as one byte, so 0x20 starts an element.
+        let packet = try RTPPacket(
+            parsing: Hex.decode("90 60 00 01 00 00 00 00 00 00 00 01 be de 00 01 01 20 aa 00")!)
+        #expect(packet.extensions?.elements == [RTPHeaderExtension(id: 2, bytes: [0xAA])])
+    }
+
     @Test func unknownProfileIsKeptVerbatim() throws {
         let bytes = Hex.decode("90 60 00 01 00 00 00 00 00 00 00 01 ab cd 00 01 01 02 03 04 ff")!
         let packet = try RTPPacket(parsing: bytes)

@@ -124,8 +124,10 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
         var reader = ByteReader(data)
         while !reader.isAtEnd {
             let first = try reader.u8()
-            if first == 0 { continue }  // padding between elements (RFC 8285 §4.2)
             let id = first >> 4
+            // Id 0 is reserved for padding (RFC 8285 §4.2); a padding byte is taken as one byte whatever its
+            // length nibble says, as it carries no element.
+            if id == 0 { continue }
             // Id 15 is reserved: "the receiver MUST stop parsing the rest of the extension" (RFC 8285 §4.2).
             if id == 15 { return }
             let length = Int(first & 0x0F) + 1

@@ -76,7 +76,9 @@ public struct RTCPHeader: Equatable, Sendable {
         var body = try reader.bytes(bodySize)
         if header.padding {
             guard reader.isAtEnd else { throw .invalidPadding(count: Int(body.last ?? 0)) }
-            guard let count = body.last, count > 0, Int(count) <= body.count else {
+            // RFC 3550 §6.4.1: the count includes itself and "will be a multiple of four", which keeps every
+            // body word-aligned.
+            guard let count = body.last, count > 0, count % 4 == 0, Int(count) <= body.count else {
                 throw .invalidPadding(count: Int(body.last ?? 0))
             }
             body = body.dropLast(Int(count))
