@@ -111,6 +111,9 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
         self.profile = profile
         opaqueData = []
         elements = []
+        // One allocation per packet: every element takes at least two bytes, and WebRTC senders rarely put more
+        // than a handful in one packet.
+        elements.reserveCapacity(min(data.count / 2, 8))
         if profile == Self.oneByteProfile {
             try parseOneByte(data)
         } else if profile & 0xFFF0 == Self.twoByteProfile {

@@ -5,8 +5,8 @@ import Wire
 public struct RTCPCompound: Equatable, Sendable {
     /// The packets, in wire order.
     public var packets: [RTCPPacket]
-    /// Padding after the last packet including its count byte (a multiple of four; 0 for none). Used by
-    /// encryption that needs block-sized packets (RFC 3550 §6.4.1).
+    /// Padding after the last packet including its count byte (a multiple of four, rounded down when written;
+    /// 0 for none). Used by encryption that needs block-sized packets (RFC 3550 §6.4.1).
     public var paddingLength: UInt8
 
     /// A compound packet from its parts.
@@ -37,15 +37,18 @@ public struct RTCPCompound: Equatable, Sendable {
         try self.init(parsing: bytes[...])
     }
 
+    /// The padding actually written: rounded down to a multiple of four, because RTCP lengths count whole words.
+    var writtenPadding: Int { packets.isEmpty ? 0 : Int(paddingLength & ~3) }
+
     /// Bytes the compound packet occupies.
     public var encodedSize: Int {
-        packets.reduce(0) { $0 + $1.encodedSize } + (packets.isEmpty ? 0 : Int(paddingLength))
+        packets.reduce(0) { $0 + $1.encodedSize } + writtenPadding
     }
 
     /// Writes every packet; padding, if any, goes on the last one.
     public func encode(into writer: inout ByteWriter) {
         for (index, packet) in packets.enumerated() {
-            packet.encode(into: &writer, paddingLength: index == packets.count - 1 ? Int(paddingLength) : 0)
+            packet.encode(into: &writer, paddingLength: index == packets.count - 1 ? writtenPadding : 0)
         }
     }
 
