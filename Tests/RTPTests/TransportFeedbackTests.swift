@@ -108,3 +108,28 @@ enum PacketResultFixture {
         TransportFeedback.PacketResult(sequenceNumber: sequence, status: .receivedLargeDelta, delta: delta)
     }
 }
+
+@Suite struct TransportFeedbackArrivalTests {
+    @Test func arrivalTimesRoundTripWithinHalfATick() throws {
+        let arrivals: [Int64?] = [1_000_123, nil, 1_000_400, 1_070_000, 1_069_000, nil, nil, 3_000_000]
+        let feedback = try #require(TransportFeedback(
+            senderSSRC: SSRC(1), mediaSSRC: SSRC(2), feedbackPacketCount: 3, baseSequenceNumber: 65_533,
+            arrivalTimesMicroseconds: arrivals))
+        #expect(feedback.baseSequenceNumber == 65_533)
+        #expect(feedback.referenceTime == 15)  // 1.000123 s / 64 ms
+        #expect(feedback.packets.map(\.sequenceNumber) == [65_533, 65_534, 65_535, 0, 1, 2, 3, 4])
+        #expect(feedback.packets[4].status == .receivedLargeDelta)  // arrived earlier than the previous one
+        var writer = ByteWriter()
+        feedback.encode(into: &writer)
+        let parsed = try TransportFeedback(parsing: writer.bytes[...])
+        for (expected, actual) in zip(arrivals, parsed.arrivalTimesMicroseconds) {
+            #expect((expected == nil) == (actual == nil))
+            if let expected, let actual { #expect(abs(expected - actual) <= 125) }
+        }
+    }
+
+    @Test func gapTooLongForOneDeltaFails() {
+        #expect(TransportFeedback(senderSSRC: SSRC(1), mediaSSRC: SSRC(2), feedbackPacketCount: 0,
+                                  baseSequenceNumber: 0, arrivalTimesMicroseconds: [0, 9_000_000]) == nil)
+    }
+}
