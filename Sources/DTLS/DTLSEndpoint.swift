@@ -159,7 +159,9 @@ public final class DTLSEndpoint {
         default: break
         }
         bridge.lastNow = now
-        bridge.pendingDatagram = datagram
+        guard let records = DTLSRecordSplitter.sanitized(datagram, minimumEncryptedLength: minimumEncryptedLength)
+        else { return }
+        bridge.pendingDatagram = records
         defer { bridge.pendingDatagram = nil }
         try advance()
     }
@@ -198,6 +200,19 @@ public final class DTLSEndpoint {
         return bridge.deadline
     }
 
+    /// Sends application data in one DTLS record once connected (WebRTC media does not use this; data channels
+    /// would carry SCTP here).
+    public func send(applicationData: [UInt8]) throws(DTLSError) {
+        guard state == .connected else { throw .notOpen }
+        ERR_clear_error()
+        let written = SSL_write(ssl, applicationData, Int32(applicationData.count))
+        flushOutgoing()
+        if written <= 0 {
+            let error = SSL_get_error(ssl, written)
+            throw fail(.handshakeFailed(OpenSSLErrors.drain(fallback: "SSL_write failed with \(error)")))
+        }
+    }
+
     /// Sends close_notify (RFC 5246 §7.2.1) and queues `.closed`.
     public func close() {
         guard state != .failed, state != .closed else { return }
@@ -208,6 +223,18 @@ public final class DTLSEndpoint {
         }
         state = .closed
         enqueue(.event(.closed))
+    }
+
+    /// The shortest valid protected record for the negotiated cipher: explicit nonce plus tag (AES-GCM 8 + 16,
+    /// RFC 5288 §3), tag only (ChaCha20-Poly1305, RFC 7905 §2), IV plus one MAC-and-padding block (AES-CBC-SHA).
+    /// Before a cipher is known, the AES-GCM figure.
+    private var minimumEncryptedLength: Int {
+        guard let cipher = SSL_get_current_cipher(ssl) else { return 24 }
+        switch SSL_CIPHER_get_cipher_nid(cipher) {
+        case NID_aes_128_gcm, NID_aes_256_gcm: return 24
+        case NID_chacha20_poly1305: return 16
+        default: return 48
+        }
     }
 
     // MARK: Driving OpenSSL
@@ -242,6 +269,10 @@ public final class DTLSEndpoint {
             let error = SSL_get_error(ssl, count)
             switch error {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+                return
+            case SSL_ERROR_SYSCALL where ERR_peek_error() == 0:
+                // OpenSSL discarded a record it could not use (bad MAC, stray epoch) and reports it as a "syscall"
+                // error with an empty error queue; DTLS must ignore invalid records (RFC 6347 §4.1.2.7).
                 return
             case SSL_ERROR_ZERO_RETURN:
                 _ = SSL_shutdown(ssl)  // answer the peer's close_notify with ours

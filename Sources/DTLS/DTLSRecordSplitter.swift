@@ -1,4 +1,5 @@
-/// Cuts the byte stream OpenSSL wrote into its memory BIO back into datagrams.
+/// Cuts the byte stream OpenSSL wrote into its memory BIO back into datagrams, and screens received datagrams
+/// record by record before OpenSSL sees them.
 ///
 /// An OpenSSL memory BIO concatenates writes, so the boundaries between records are found again from the DTLS
 /// record header (RFC 6347 §4.1):
@@ -43,5 +44,33 @@ enum DTLSRecordSplitter {
         }
         if !current.isEmpty { result.append(current) }
         return result
+    }
+
+    /// The records of a received datagram that OpenSSL can safely be shown, re-joined; nil when none is left.
+    ///
+    /// Dropped: a trailing record whose length runs past the datagram (RFC 6347 §4.1.2.7: invalid records are
+    /// discarded), and any record of a non-zero epoch shorter than `minimumEncryptedLength` -- the explicit nonce plus
+    /// tag of the cipher in use -- because OpenSSL 3.0 wedges its record layer on such a record (it reports a
+    /// "syscall" error with an empty error queue and then processes no further record), so one forged datagram
+    /// would otherwise silence the association.
+    static func sanitized(_ datagram: [UInt8], minimumEncryptedLength: Int) -> [UInt8]? {
+        var kept: [UInt8] = []
+        var offset = 0
+        var changed = false
+        while datagram.count - offset >= headerLength {
+            let epoch = Int(datagram[offset + 3]) << 8 | Int(datagram[offset + 4])
+            let length = Int(datagram[offset + 11]) << 8 | Int(datagram[offset + 12])
+            let end = offset + headerLength + length
+            guard end <= datagram.count else { break }
+            if epoch != 0 && length < minimumEncryptedLength {
+                changed = true
+            } else {
+                kept.append(contentsOf: datagram[offset..<end])
+            }
+            offset = end
+        }
+        if offset != datagram.count { changed = true }  // a truncated trailing record or stray bytes
+        if !changed { return datagram }
+        return kept.isEmpty ? nil : kept
     }
 }

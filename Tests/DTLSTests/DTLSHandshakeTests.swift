@@ -119,6 +119,16 @@ import Wire
         #expect(throws: DTLSError.notOpen) { try pair.client.handle(datagram: [22], now: pair.now) }
     }
 
+    @Test func applicationDataFlowsBothWays() throws {
+        var pair = try DTLSPair()
+        pair.run()
+        try pair.client.send(applicationData: Array("hello".utf8))
+        try pair.server.send(applicationData: Array("world".utf8))
+        _ = pair.shuttle()
+        #expect(pair.serverEvents.last == .applicationData(Array("hello".utf8)))
+        #expect(pair.clientEvents.last == .applicationData(Array("world".utf8)))
+    }
+
     @Test func lateRemoteFingerprintCompletesTheHandshake() throws {
         var random = SeededGenerator(seed: 5)
         let a = try DTLSCertificate.generate(using: &random)
@@ -130,8 +140,14 @@ import Wire
         var moved = true
         while moved {
             moved = false
-            while case let .transmit(d)? = client.pollOutput() { try server.handle(datagram: d, now: .zero); moved = true }
-            while case let .transmit(d)? = server.pollOutput() { try client.handle(datagram: d, now: .zero); moved = true }
+            while case let .transmit(datagram)? = client.pollOutput() {
+                try server.handle(datagram: datagram, now: .zero)
+                moved = true
+            }
+            while case let .transmit(datagram)? = server.pollOutput() {
+                try client.handle(datagram: datagram, now: .zero)
+                moved = true
+            }
         }
         #expect(client.state == .connected)
         #expect(server.state == .awaitingFingerprint)

@@ -11,7 +11,8 @@ import Wire
 
     @Test func referenceKeyDerivationMatchesRFC3711AppendixB3() {
         let derive = { (label: UInt8, length: Int) in
-            SRTPReference.deriveKey(masterKey: Self.masterKey, masterSalt: Self.masterSalt, label: label, length: length)
+            SRTPReference.deriveKey(
+                masterKey: Self.masterKey, masterSalt: Self.masterSalt, label: label, length: length)
         }
         #expect(derive(0, 16) == Hex.decode("C61E7A93744F39EE10734AFE3FF7A087"))
         #expect(derive(2, 14) == Hex.decode("30CBBC08863D8C85D49DB34A9AE1"))
