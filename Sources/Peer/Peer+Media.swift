@@ -18,7 +18,7 @@ extension Peer {
             throw PeerError(.unknownTransceiver, "media section \(mid) does not send (direction " +
                             "\(transceiver.direction.rawValue))")
         }
-        guard connectionState == .connected, var context = outbound, let path = mediaPath else {
+        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
             throw PeerError(.invalidState, "cannot send media before the peer is connected (state " +
                             "\(connectionState.rawValue))")
         }
@@ -34,25 +34,21 @@ extension Peer {
         transceivers[index].nextSequenceNumber &+= 1
         do {
             let protected = try context.protect(rtp: packet.encoded)
-            outbound = context
             outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
         } catch {
-            outbound = context
             throw PeerError(.srtpFailed, "SRTP refused to protect an RTP packet", underlying: error)
         }
     }
 
     /// Sends one RTCP compound packet, SRTCP-protected, on the selected path.
     public mutating func sendRTCP(_ compound: [UInt8]) throws(PeerError) {
-        guard connectionState == .connected, var context = outbound, let path = mediaPath else {
+        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
             throw PeerError(.invalidState, "cannot send RTCP before the peer is connected")
         }
         do {
             let protected = try context.protectRTCP(compound)
-            outbound = context
             outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
         } catch {
-            outbound = context
             throw PeerError(.srtpFailed, "SRTP refused to protect an RTCP packet", underlying: error)
         }
     }
@@ -60,13 +56,11 @@ extension Peer {
     /// Decrypts and authenticates an SRTP packet and hands it to its transceiver; anything that fails
     /// authentication or replay protection is dropped (and counted).
     mutating func receiveRTP(_ bytes: [UInt8]) {
-        guard var context = inbound else { return }
+        guard let context = inbound else { return }
         let plain: [UInt8]
         do {
             plain = try context.unprotect(srtp: bytes)
-            inbound = context
         } catch {
-            inbound = context
             droppedPackets += 1
             return
         }
@@ -83,13 +77,11 @@ extension Peer {
     }
 
     mutating func receiveRTCP(_ bytes: [UInt8]) {
-        guard var context = inbound else { return }
+        guard let context = inbound else { return }
         do {
             let plain = try context.unprotectRTCP(bytes)
-            inbound = context
             emit(.rtcp(plain))
         } catch {
-            inbound = context
             droppedPackets += 1
         }
     }

@@ -237,7 +237,7 @@ extension Peer {
         guard first.rtcpMux else {
             throw PeerError(.incompatible, "the remote side does not support rtcp-mux, which LinkUp requires")
         }
-        remoteFingerprint = fingerprint
+        remoteFingerprint = DTLSFingerprint(algorithm: "sha-256", bytes: fingerprint.bytes)
         switch first.setup ?? description.setup ?? .actpass {
         case .active: dtlsRole = .server
         case .passive: dtlsRole = .client

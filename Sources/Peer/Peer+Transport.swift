@@ -15,10 +15,11 @@ extension Peer {
             ice.handle(datagram, now: now)
             drainICE(now: now)
         case .dtls:
-            guard var session = dtls else { return }
+            guard let dtls else { return }
             dtlsPeerAddress = dtlsPeerAddress ?? datagram
-            session.handle(datagram.payload, now: now)
-            dtls = session
+            // A failure is also reported as an event, which drainDTLS turns into the peer's failure; a record
+            // after close is simply dropped.
+            try? dtls.handle(datagram: datagram.payload, now: now)
             drainDTLS(now: now)
         case .rtp:
             receiveRTP(datagram.payload)
@@ -34,12 +35,18 @@ extension Peer {
     mutating func startTransport(now: Instant) {
         guard let dtlsRole, let remoteFingerprint else { return }
         if dtls == nil {
-            dtls = DTLSSession(role: dtlsRole, certificate: certificate, remoteFingerprint: remoteFingerprint)
+            do {
+                dtls = try DTLSEndpoint(role: dtlsRole, certificate: certificate, remoteFingerprint: remoteFingerprint,
+                                        profiles: configuration.srtpProfiles)
+            } catch {
+                fail(PeerError(.dtlsFailed, "DTLS could not be set up: \(error)", underlying: error))
+                return
+            }
             if connectionState == .new { setConnectionState(.connecting) }
         }
-        if dtlsRole == .client, ice.selectedPair != nil, var session = dtls, !session.started {
-            session.start(now: now)
-            dtls = session
+        if dtlsRole == .client, ice.selectedPair != nil, !dtlsStarted, let dtls {
+            dtlsStarted = true
+            dtls.start(now: now)
             drainDTLS(now: now)
         }
     }
@@ -96,28 +103,43 @@ extension Peer {
     }
 
     mutating func drainDTLS(now: Instant) {
-        guard var session = dtls else { return }
-        while let output = session.pollOutput() {
+        guard let dtls, let role = dtlsRole else { return }
+        while let output = dtls.pollOutput() {
             switch output {
             case let .transmit(bytes):
                 if let path = mediaPath {
                     outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: bytes)))
                 }
-            case let .connected(keys):
-                do {
-                    outbound = try SRTPContext(keys: keys, direction: .outbound)
-                    inbound = try SRTPContext(keys: keys, direction: .inbound)
-                    emit(.dtlsConnected(profile: keys.profile.name))
-                    setConnectionState(.connected)
-                } catch {
-                    fail(PeerError(.srtpFailed, "SRTP could not be set up from the DTLS keys", underlying: error))
-                }
-            case let .failed(error):
+            case let .event(.connected(keys, profile)):
+                setUpSRTP(keys: keys, profile: profile, role: role)
+            case let .event(.failed(error)):
                 fail(PeerError(.dtlsFailed, "DTLS failed: \(error)", underlying: error))
-            case .closed:
+            case .event(.closed):
                 setConnectionState(.closed)
+            case .event(.applicationData):
+                break  // no data channels: DTLS application data has no consumer
             }
         }
-        dtls = session
+    }
+
+    /// SRTP contexts from the exported keys (RFC 5764 §4.2): this side writes with its own role's key and reads
+    /// with the other's.
+    mutating func setUpSRTP(keys: SRTPKeyingMaterial, profile: SRTPProtectionProfile, role: DTLSRole) {
+        guard let srtpProfile = SRTPProfile(rawValue: profile.rawValue) else {
+            fail(PeerError(.srtpFailed, "DTLS negotiated \(profile), which LinkUp's SRTP layer does not know"))
+            return
+        }
+        do {
+            outbound = try SRTPContext(profile: srtpProfile, masterKey: keys.localKey(for: role),
+                                       masterSalt: keys.localSalt(for: role), direction: .outbound)
+            inbound = try SRTPContext(profile: srtpProfile, masterKey: keys.remoteKey(for: role),
+                                      masterSalt: keys.remoteSalt(for: role), direction: .inbound)
+        } catch {
+            fail(PeerError(.srtpFailed, "SRTP could not be set up from the DTLS keys", underlying: error))
+            return
+        }
+        negotiatedProfile = profile
+        emit(.dtlsConnected(profile: profile.description))
+        setConnectionState(.connected)
     }
 }

@@ -28,7 +28,8 @@ public struct Peer {
     public let configuration: PeerConfiguration
     var random: any RandomNumberGenerator
     var ice: ICEAgent
-    var dtls: DTLSSession?
+    /// The DTLS endpoint (a class over OpenSSL), created once the role and the remote fingerprint are known.
+    var dtls: DTLSEndpoint?
     /// The certificate this side presents in DTLS; its fingerprint goes into every description.
     public let certificate: DTLSCertificate
 
@@ -48,7 +49,7 @@ public struct Peer {
     var sessionID: UInt64
     var sessionVersion: UInt64 = 1
     var pendingOffer: SessionDescription?
-    var remoteFingerprint: Fingerprint?
+    var remoteFingerprint: DTLSFingerprint?
     var dtlsRole: DTLSRole?
     var outbound: SRTPContext?
     var inbound: SRTPContext?
@@ -58,6 +59,9 @@ public struct Peer {
     var outputHead = 0
     var lastNow: Instant = .zero
     var dtlsPeerAddress: Datagram?
+    var dtlsStarted = false
+    /// The SRTP protection profile DTLS settled on, once connected.
+    public internal(set) var negotiatedProfile: SRTPProtectionProfile?
     /// SRTP packets delivered to a transceiver.
     public internal(set) var receivedPackets = 0
     /// Packets dropped: failed authentication or replay check, unparsable, or for no transceiver.
@@ -142,15 +146,19 @@ public struct Peer {
         lastNow = now
         ice.handleTimeout(now: now)
         drainICE(now: now)
-        dtls?.handleTimeout(now: now)
-        drainDTLS(now: now)
+        if let dtls {
+            dtls.handleTimeout(now: now)
+            drainDTLS(now: now)
+        }
     }
 
     /// Closes the peer: DTLS close_notify, ICE stops; the state becomes `closed`.
     public mutating func close(now: Instant) {
         guard connectionState != .closed else { return }
-        dtls?.close()
-        drainDTLS(now: now)
+        if let dtls {
+            dtls.close()
+            drainDTLS(now: now)
+        }
         ice.close()
         _ = drainICEOutputs()
         signalingState = .closed

@@ -1,3 +1,4 @@
+import DTLS
 import ICE
 import SDP
 import Wire
@@ -12,6 +13,8 @@ public struct PeerConfiguration: Sendable {
     public var ice: ICEAgent.Configuration
     /// The canonical name announced in `a=ssrc ... cname:` and RTCP SDES.
     public var cname: String?
+    /// The SRTP protection profiles offered in DTLS use_srtp, best first (RFC 5764 §4.1.2).
+    public var srtpProfiles: [SRTPProtectionProfile] = SRTPProtectionProfile.preferenceOrder
 
     /// Audio and video, send and receive, default ICE timers.
     public init(media: [MediaKind] = [.audio, .video], direction: MediaDirection = .sendrecv,
