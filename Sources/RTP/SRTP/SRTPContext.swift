@@ -31,7 +31,7 @@ public final class SRTPContext {
     // Room libsrtp may append: tag plus MKI (SRTP_MAX_TRAILER_LEN) plus the SRTCP index word.
     private static let trailerRoom = Int(SRTP_MAX_TRAILER_LEN) + 4
 
-    /// A context for `profile` keyed with a master key and salt (RFC 3711 §8.2 key derivation happens inside).
+    /// A context for `profile` keyed with a master key and salt (libsrtp runs the RFC 3711 §4.3 key derivation).
     public init(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: Direction)
         throws(SRTPError)
     {
@@ -147,7 +147,7 @@ public final class SRTPContext {
         }
         // Contiguous input (Array, ArraySlice) is copied with one memcpy; anything else byte by byte. No allocation.
         let count = packet.count
-        let copied = packet.withContiguousStorageIfAvailable { buffer in
+        let copied: Void? = packet.withContiguousStorageIfAvailable { buffer in
             if let base = buffer.baseAddress { scratch.copyMemory(from: base, byteCount: count) }
         }
         if copied == nil {
