@@ -104,6 +104,12 @@ extension IPAddress {
     /// 0.0.0.0 or ::, which no socket can be reached on.
     var isUnspecified: Bool { bytes.allSatisfy { $0 == 0 } }
 
+    /// ::ffff:0:0/96, an IPv4 address in IPv6 form: unreachable from a socket bound on a real IPv6 address.
+    var isV4Mapped: Bool {
+        guard case let .v6(bytes) = self, bytes.count == 16 else { return false }
+        return bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+    }
+
     /// 224.0.0.0/4 or ff00::/8.
     var isMulticast: Bool {
         switch self {

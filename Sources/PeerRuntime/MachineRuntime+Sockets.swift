@@ -79,19 +79,22 @@ extension MachineRuntime {
             logger.warning("no open socket for a transmit; dropped", metadata: ["datagram": "\(datagram)"])
             return
         }
-        guard datagram.remote.ip.isV6 == datagram.local.ip.isV6,
+        // Destinations the kernel would refuse are dropped here: NIO closes a datagram socket on such a send
+        // error, and re-opening it (see `socketClosed(_:)`) would lose whatever else is queued on it.
+        guard datagram.remote.ip.isV6 == datagram.local.ip.isV6, datagram.remote.port != 0,
+              datagram.remote.ip.isV4Mapped == datagram.local.ip.isV4Mapped,
               let remote = SocketAddress(datagram.remote, scopeID: sockets[index].scopeID) else {
-            logger.warning("transmit to an address of another family; dropped", metadata: ["datagram": "\(datagram)"])
+            logger.warning("transmit to an address this socket cannot reach; dropped",
+                           metadata: ["datagram": "\(datagram)"])
             return
         }
+        // No `isWritable` gate: NIO 2.101 leaves a datagram channel unwritable for good after a recoverable send
+        // error (EMSGSIZE, EHOSTUNREACH) on a large write, which would silence the socket. UDP rarely queues
+        // anyway: the kernel takes a datagram or fails it.
         let channel = sockets[index].channel
-        guard channel.isWritable else {
-            // The socket's send queue is over its high-water mark: dropping keeps memory bounded, as a full
-            // kernel buffer would.
-            logger.debug("socket not writable; transmit dropped", metadata: ["datagram": "\(datagram)"])
-            return
-        }
         logger.trace("sending", metadata: ["datagram": "\(datagram)"])
+        // Marked before the write: nothing below may touch `sockets` by index again.
+        sockets[index].needsFlush = true
         let buffer = channel.allocator.buffer(bytes: datagram.payload)
         let promise = eventLoop.makePromise(of: Void.self)
         let logger = logger
@@ -100,14 +103,21 @@ extension MachineRuntime {
             logger.warning("send failed", metadata: ["datagram": "\(description)", "error": "\(error)"])
         }
         channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: promise)
-        sockets[index].needsFlush = true
     }
 
     /// Flushes every socket written to since the last flush; called after each batch of inputs.
+    ///
+    /// A flush can fail a write so badly that NIO closes the socket, and that reaches `socketClosed(_:)`
+    /// synchronously, removing the socket from `sockets` while this loop runs: hence the bounds check on every step.
     func flushPendingWrites() {
-        for index in sockets.indices where sockets[index].needsFlush {
-            sockets[index].needsFlush = false
-            sockets[index].channel.flush()
+        var index = 0
+        while index < sockets.count {
+            if sockets[index].needsFlush {
+                sockets[index].needsFlush = false
+                let channel = sockets[index].channel
+                channel.flush()
+            }
+            index += 1
         }
     }
 
@@ -119,12 +129,25 @@ extension MachineRuntime {
         let socket = sockets.remove(at: index)
         logger.warning("socket closed after an error; binding it again", metadata: ["local": "\(socket.address)"])
         guard let address = SocketAddress(socket.address, scopeID: socket.scopeID) else { return }
+        let reopened = eventLoop.makePromise(of: Void.self)
+        pendingReopens.append(reopened.futureResult)
         makeBootstrap().bind(to: address).whenComplete { [weak self] result in
+            defer { reopened.succeed() }
             guard let self else {
                 if case let .success(channel) = result { channel.close(promise: nil) }
                 return
             }
             self.assumeIsolated { $0.socketReopened(socket, result: result) }
+        }
+    }
+
+    /// Waits until every socket that is being bound again after an error is open (or given up on). Tests use it
+    /// to know the runtime has recovered without sleeping.
+    func socketsSettled() async {
+        while !pendingReopens.isEmpty {
+            let waiting = pendingReopens
+            pendingReopens.removeAll()
+            for future in waiting { try? await future.get() }
         }
     }
 

@@ -38,6 +38,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
     /// Tells a timer that fired after it was replaced (its cancel lost the race) to do nothing.
     var timerGeneration: UInt64 = 0
     var isClosed = false
+    /// Completes when a socket closed by an error has been bound again (see `socketClosed(_:)`).
+    var pendingReopens: [EventLoopFuture<Void>] = []
 
     /// One UDP socket of the runtime.
     struct BoundSocket: Sendable {
