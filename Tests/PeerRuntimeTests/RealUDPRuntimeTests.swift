@@ -77,11 +77,13 @@ struct RealUDPRuntimeTests {
     @Test("a moved deadline leaves exactly one timer, which fires at or after the new deadline")
     func timerIsRescheduled() async throws {
         let (runtime, _) = try await makeRuntime()
-        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(20) }
+        // Wide margins: the first timer must not fire before the second command reaches a loaded machine.
+        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(200) }
         let moved = await runtime.withMachine { machine, now in
-            machine.deadline = now + .milliseconds(60)
+            machine.deadline = now + .milliseconds(400)
             return machine.deadline!
         }
+        #expect(await runtime.timerDeadline == moved)
         let events = try await collectEvents(from: runtime.events, waitingFor: "the timeout") { !$0.isEmpty }
         guard case let .timedOut(now, deadline) = events.first else {
             Issue.record("expected a timeout, got \(events)")
@@ -89,7 +91,7 @@ struct RealUDPRuntimeTests {
         }
         #expect(deadline == moved)
         #expect(now >= moved)
-        // The 20 ms timer would have fired first had it not been cancelled.
+        // The 200 ms timer would have fired first had it not been cancelled.
         let calls = await runtime.withMachine { machine, _ in machine.timeoutCalls.count }
         #expect(calls == 1)
         #expect(await runtime.timer == nil)
@@ -99,10 +101,11 @@ struct RealUDPRuntimeTests {
     @Test("a deadline withdrawn before it is due never fires")
     func withdrawnDeadlineNeverFires() async throws {
         let (runtime, _) = try await makeRuntime()
-        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(10) }
+        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(200) }
         await runtime.withMachine { machine, _ in machine.deadline = nil }
         #expect(await runtime.timer == nil)
-        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(40) }
+        // Later than the withdrawn one, so a timer that survived would show up as an extra call first.
+        await runtime.withMachine { machine, now in machine.deadline = now + .milliseconds(400) }
         _ = try await collectEvents(from: runtime.events, waitingFor: "the timeout") { !$0.isEmpty }
         let calls = await runtime.withMachine { machine, _ in machine.timeoutCalls }
         #expect(calls.count == 1)
