@@ -27,7 +27,7 @@ extension ICEAgent {
             return
         }
         transmit(from: datagram.local, to: datagram.remote, ICEMessages.bindingSuccess(
-            transactionID: message.transactionID, mapped: datagram.remote, password: localCredentials.pwd))
+            to: message, mapped: datagram.remote, password: localCredentials.pwd))
         guard state != .failed else { return }
 
         // Learn the sender as a peer-reflexive candidate if it is new (§7.3.1.3).
@@ -67,7 +67,7 @@ extension ICEAgent {
     private mutating func resolveRoleConflict(_ message: ICEMessages.Parsed) -> [UInt8]? {
         if role == .controlling, let theirs = message.iceControlling {
             if tieBreaker >= theirs {
-                return ICEMessages.bindingError(transactionID: message.transactionID, code: 487,
+                return ICEMessages.bindingError(to: message, code: 487,
                                                 reason: "Role Conflict", password: localCredentials.pwd)
             }
             switchRole(to: .controlled)
@@ -75,7 +75,7 @@ extension ICEAgent {
             if tieBreaker >= theirs {
                 switchRole(to: .controlling)
             } else {
-                return ICEMessages.bindingError(transactionID: message.transactionID, code: 487,
+                return ICEMessages.bindingError(to: message, code: 487,
                                                 reason: "Role Conflict", password: localCredentials.pwd)
             }
         }
