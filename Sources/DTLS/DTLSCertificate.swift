@@ -56,18 +56,37 @@ public struct DTLSCertificate: @unchecked Sendable {
         }
         ok = ok && X509_sign(x509, key, EVP_sha256()) > 0
         guard ok else { throw .setupFailed(OpenSSLErrors.drain(fallback: "could not build the certificate")) }
-        let fingerprint = try Self.fingerprint(of: x509)
+        // SHA-256 is always known, so the optional is never nil here.
+        guard let fingerprint = try Self.fingerprint(of: x509) else { throw .setupFailed("no SHA-256") }
         return DTLSCertificate(storage: storage, fingerprint: fingerprint)
     }
 
-    /// The SHA-256 fingerprint of an OpenSSL certificate (RFC 8122 §5: the hash of the DER encoding).
-    static func fingerprint(of x509: OpaquePointer) throws(DTLSError) -> DTLSFingerprint {
+    /// This certificate's fingerprint with another RFC 8122 hash function ("sha-1" ... "sha-512"); nil for an
+    /// unknown one.
+    public func fingerprint(algorithm: String) -> DTLSFingerprint? {
+        (try? Self.fingerprint(of: storage.certificate, algorithm: algorithm)) ?? nil
+    }
+
+    /// The fingerprint of an OpenSSL certificate with one of the RFC 8122 §5 hash functions (the hash of the DER
+    /// encoding); SHA-256 unless the peer announced another. Nil for a hash function LinkUp does not know.
+    static func fingerprint(of x509: OpaquePointer, algorithm: String = "sha-256") throws(DTLSError)
+        -> DTLSFingerprint?
+    {
+        let digestFunction: OpaquePointer?
+        switch algorithm.lowercased() {
+        case "sha-1": digestFunction = EVP_sha1()
+        case "sha-224": digestFunction = EVP_sha224()
+        case "sha-256": digestFunction = EVP_sha256()
+        case "sha-384": digestFunction = EVP_sha384()
+        case "sha-512": digestFunction = EVP_sha512()
+        default: return nil
+        }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        guard X509_digest(x509, EVP_sha256(), &digest, &length) == 1 else {
+        guard X509_digest(x509, digestFunction, &digest, &length) == 1 else {
             throw .setupFailed(OpenSSLErrors.drain(fallback: "X509_digest failed"))
         }
-        return DTLSFingerprint(algorithm: "sha-256", bytes: Array(digest.prefix(Int(length))))
+        return DTLSFingerprint(algorithm: algorithm, bytes: Array(digest.prefix(Int(length))))
     }
 
     /// An EC key on P-256 (prime256v1), the curve every WebRTC browser accepts for ECDSA certificates.

@@ -294,8 +294,14 @@ public final class DTLSEndpoint {
         }
         guard let peer = linkup_ssl_get_peer_certificate(ssl) else { throw fail(.noPeerCertificate) }
         defer { X509_free(peer) }
-        let actual: DTLSFingerprint
-        do { actual = try DTLSCertificate.fingerprint(of: peer) } catch { throw fail(error) }
+        // Hash with the function the peer announced (RFC 8122 §5); an unknown one is reported with SHA-256.
+        let announced: DTLSFingerprint?
+        let sha256: DTLSFingerprint?
+        do {
+            announced = try DTLSCertificate.fingerprint(of: peer, algorithm: expected.algorithm)
+            sha256 = try DTLSCertificate.fingerprint(of: peer)
+        } catch { throw fail(error) }
+        guard let actual = announced ?? sha256 else { throw fail(.noPeerCertificate) }
         guard actual == expected else { throw fail(.fingerprintMismatch(expected: expected, actual: actual)) }
         guard let selected = SSL_get_selected_srtp_profile(ssl),
             let profile = SRTPProtectionProfile(rawValue: UInt16(truncatingIfNeeded: selected.pointee.id))

@@ -69,6 +69,49 @@ import Wire
         #expect(totalDropped >= 20)
     }
 
+    /// The hardest loss: the server's final flight (ChangeCipherSpec + Finished) is lost every time for a while.
+    /// The server already counts as connected; only the client's timeout-driven retransmission of its own flight
+    /// makes the server send its final flight again (RFC 6347 §4.2.4).
+    @Test func lostFinalFlightIsRecoveredByTheClient() throws {
+        var random = SeededGenerator(seed: 8)
+        let a = try DTLSCertificate.generate(using: &random)
+        let b = try DTLSCertificate.generate(using: &random)
+        let client = try DTLSEndpoint(role: .client, certificate: a, remoteFingerprint: b.fingerprint)
+        let server = try DTLSEndpoint(role: .server, certificate: b, remoteFingerprint: a.fingerprint)
+        var now = Instant.zero
+        client.start(now: now)
+        server.start(now: now)
+        var droppedFinalFlights = 0
+        var rounds = 0
+        while client.state != .connected && rounds < 50 {
+            rounds += 1
+            var moved = true
+            while moved {
+                moved = false
+                while case let .transmit(datagram)? = client.pollOutput() {
+                    try server.handle(datagram: datagram, now: now)
+                    moved = true
+                }
+                while let output = server.pollOutput() {
+                    guard case let .transmit(datagram) = output else { continue }
+                    moved = true
+                    if server.state == .connected && droppedFinalFlights < 3 {
+                        droppedFinalFlights += 1
+                        continue
+                    }
+                    try client.handle(datagram: datagram, now: now)
+                }
+            }
+            guard let deadline = earliest(client.nextDeadline(), server.nextDeadline()) else { break }
+            now = max(now, deadline)
+            client.handleTimeout(now: now)
+            server.handleTimeout(now: now)
+        }
+        #expect(droppedFinalFlights == 3)
+        #expect(client.state == .connected)
+        #expect(client.keyingMaterial == server.keyingMaterial)
+    }
+
     @Test func retransmissionBacksOffOnTheVirtualClock() throws {
         var random = SeededGenerator(seed: 3)
         let certificate = try DTLSCertificate.generate(using: &random)

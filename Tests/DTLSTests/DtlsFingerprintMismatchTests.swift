@@ -19,4 +19,24 @@ import Wire
         #expect(pair.client.state == .failed)
         #expect(pair.client.keyingMaterial == nil)
     }
+
+    /// A peer announcing a SHA-384 (or SHA-1) fingerprint is checked with that hash function (RFC 8122 §5).
+    @Test(arguments: ["sha-1", "sha-384", "sha-512"])
+    func otherHashFunctionsAreHonoured(algorithm: String) throws {
+        var random = SeededGenerator(seed: 12)
+        let a = try DTLSCertificate.generate(using: &random)
+        let b = try DTLSCertificate.generate(using: &random)
+        let announced = try #require(b.fingerprint(algorithm: algorithm))
+        #expect(announced.algorithm == algorithm)
+        let client = try DTLSEndpoint(role: .client, certificate: a, remoteFingerprint: announced)
+        let server = try DTLSEndpoint(role: .server, certificate: b, remoteFingerprint: a.fingerprint)
+        client.start(now: .zero)
+        server.start(now: .zero)
+        for _ in 0..<10 {
+            while case let .transmit(packet)? = client.pollOutput() { try server.handle(datagram: packet, now: .zero) }
+            while case let .transmit(packet)? = server.pollOutput() { try client.handle(datagram: packet, now: .zero) }
+        }
+        #expect(client.state == .connected)
+        #expect(b.fingerprint(algorithm: "md5") == nil)
+    }
 }

@@ -75,6 +75,23 @@ import Wire
         #expect(throws: SRTPError.replayed) { try receiver.unprotectRTCP(srtcp) }
     }
 
+    /// Slices of a larger receive buffer go in without copying into an Array first; the output buffer is reused.
+    @Test func slicesAndReusedOutput() throws {
+        let (sender, receiver) = try Self.pair(.aeadAes256Gcm)
+        let packet = Self.rtpPacket(sequence: 77)
+        let buffer = [0xFF, 0xFF] + packet + [0xEE]
+        var protected: [UInt8] = []
+        protected.reserveCapacity(1500)
+        try sender.protect(rtp: buffer[2..<(2 + packet.count)], into: &protected)
+        let capacity = protected.capacity
+        let received = [0x00] + protected
+        var plain: [UInt8] = []
+        try receiver.unprotect(srtp: received.dropFirst(), into: &plain)
+        #expect(plain == packet)
+        try sender.protect(rtp: Self.rtpPacket(sequence: 78), into: &protected)
+        #expect(protected.capacity == capacity)
+    }
+
     @Test func wrongKeyFailsAuthentication() throws {
         let (sender, _) = try Self.pair(.aes128CmHmacSha1_80, seed: 1)
         let (_, stranger) = try Self.pair(.aes128CmHmacSha1_80, seed: 2)

@@ -71,7 +71,10 @@ import Testing
         #expect(linkup_alsa_silenced_count() > before)
     }
 
-    @Test func libsrtpInitialises() {
-        #expect(srtp_init() == srtp_err_status_ok)
+    @Test func libsrtpIsLinked() throws {
+        // srtp_init() is not called here: re-initialising libsrtp's crypto kernel while SRTP tests run in
+        // parallel would pull it out from under their contexts. The version proves the library is linked.
+        let version = String(cString: try #require(srtp_get_version_string()))
+        #expect(version.hasPrefix("libsrtp2 2."))
     }
 }

@@ -31,7 +31,7 @@ public final class SRTPContext {
     // Room libsrtp may append: tag plus MKI (SRTP_MAX_TRAILER_LEN) plus the SRTCP index word.
     private static let trailerRoom = Int(SRTP_MAX_TRAILER_LEN) + 4
 
-    /// A context for `profile` keyed with a master key and salt (RFC 3711 §8.2 key derivation happens inside).
+    /// A context for `profile` keyed with a master key and salt (libsrtp runs the RFC 3711 §4.3 key derivation).
     public init(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: Direction)
         throws(SRTPError)
     {
@@ -75,8 +75,9 @@ public final class SRTPContext {
         return output
     }
 
-    /// Protects `packet` into `output` (replacing its contents, keeping its capacity).
-    public func protect(rtp packet: [UInt8], into output: inout [UInt8]) throws(SRTPError) {
+    /// Protects `packet` (an Array or a slice of a larger buffer) into `output`, replacing its contents and keeping
+    /// its capacity: no allocation once `output` is large enough.
+    public func protect<Bytes: Collection<UInt8>>(rtp packet: Bytes, into output: inout [UInt8]) throws(SRTPError) {
         guard Self.looksLikeRTP(packet, minimum: 12) else { throw .malformedPacket }
         try run(packet, into: &output) { session, pointer, length in srtp_protect(session, pointer, length) }
     }
@@ -89,7 +90,9 @@ public final class SRTPContext {
     }
 
     /// Unprotects `packet` into `output` (replacing its contents, keeping its capacity).
-    public func unprotect(srtp packet: [UInt8], into output: inout [UInt8]) throws(SRTPError) {
+    public func unprotect<Bytes: Collection<UInt8>>(srtp packet: Bytes, into output: inout [UInt8])
+        throws(SRTPError)
+    {
         guard Self.looksLikeRTP(packet, minimum: 12) else { throw .malformedPacket }
         try run(packet, into: &output) { session, pointer, length in srtp_unprotect(session, pointer, length) }
     }
@@ -104,7 +107,7 @@ public final class SRTPContext {
     }
 
     /// Protects an RTCP packet into `output` (replacing its contents, keeping its capacity).
-    public func protectRTCP(_ packet: [UInt8], into output: inout [UInt8]) throws(SRTPError) {
+    public func protectRTCP<Bytes: Collection<UInt8>>(_ packet: Bytes, into output: inout [UInt8]) throws(SRTPError) {
         guard Self.looksLikeRTP(packet, minimum: 8) else { throw .malformedPacket }
         try run(packet, into: &output) { session, pointer, length in srtp_protect_rtcp(session, pointer, length) }
     }
@@ -117,7 +120,9 @@ public final class SRTPContext {
     }
 
     /// Unprotects an SRTCP packet into `output` (replacing its contents, keeping its capacity).
-    public func unprotectRTCP(_ packet: [UInt8], into output: inout [UInt8]) throws(SRTPError) {
+    public func unprotectRTCP<Bytes: Collection<UInt8>>(_ packet: Bytes, into output: inout [UInt8])
+        throws(SRTPError)
+    {
         guard Self.looksLikeRTP(packet, minimum: 8) else { throw .malformedPacket }
         try run(packet, into: &output) { session, pointer, length in srtp_unprotect_rtcp(session, pointer, length) }
     }
@@ -125,13 +130,13 @@ public final class SRTPContext {
     // MARK: Internals
 
     /// RTP and RTCP both start with version 2 in the top bits (RFC 3550 §5.1, §6.4.1); libsrtp checks the rest.
-    private static func looksLikeRTP(_ packet: [UInt8], minimum: Int) -> Bool {
-        packet.count >= minimum && packet[0] >> 6 == 2
+    private static func looksLikeRTP<Bytes: Collection<UInt8>>(_ packet: Bytes, minimum: Int) -> Bool {
+        packet.count >= minimum && packet.first.map { $0 >> 6 == 2 } == true
     }
 
     /// Copies `packet` into the scratch buffer, lets libsrtp transform it in place, and copies the result out.
-    private func run(
-        _ packet: [UInt8], into output: inout [UInt8],
+    private func run<Bytes: Collection<UInt8>>(
+        _ packet: Bytes, into output: inout [UInt8],
         _ transform: (srtp_t, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
     ) throws(SRTPError) {
         let needed = packet.count + Self.trailerRoom
@@ -140,8 +145,16 @@ public final class SRTPContext {
             scratchCapacity = max(needed, scratchCapacity * 2)
             scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchCapacity, alignment: 16)
         }
-        packet.withUnsafeBytes { scratch.copyMemory(from: $0.baseAddress!, byteCount: packet.count) }
-        var length = Int32(packet.count)
+        // Contiguous input (Array, ArraySlice) is copied with one memcpy; anything else byte by byte. No allocation.
+        let count = packet.count
+        let copied: Void? = packet.withContiguousStorageIfAvailable { buffer in
+            if let base = buffer.baseAddress { scratch.copyMemory(from: base, byteCount: count) }
+        }
+        if copied == nil {
+            let bytes = scratch.assumingMemoryBound(to: UInt8.self)
+            for (index, byte) in packet.enumerated() { bytes[index] = byte }
+        }
+        var length = Int32(count)
         let status = transform(session, scratch, &length)
         switch status {
         case srtp_err_status_ok: break
