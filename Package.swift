@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "PeerRuntime",
             dependencies: [
-                "Wire", "ICE",
+                "Wire", "ICE", "Peer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "PeerCLI",
             dependencies: [
-                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "PeerRuntime",
+                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Peer", "PeerRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// The `linkup` command line: the one program that drives the LinkUp peer stack and signaling server.
 @main
-struct LinkUpCommand: ParsableCommand {
+struct LinkUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linkup",
         abstract: "A native WebRTC peer for Linux: video calls, media bots and a signaling server.",
@@ -16,8 +18,38 @@ struct LinkUpCommand: ParsableCommand {
         version: LinkUpVersion.current,
         subcommands: [
             ServeCommand.self, CallCommand.self, BotCommand.self, LoopbackCommand.self, DevicesCommand.self,
+            ProbeCommand.self,
         ]
     )
+
+    /// Sets up logging, then runs the chosen subcommand.
+    static func main() async {
+        LogSetup.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Logs go to standard error (standard output is for results and `--json`), at the level named by the
+/// LINKUP_LOG environment variable (trace, debug, info, notice, warning, error, critical; default warning).
+enum LogSetup {
+    static func bootstrap() {
+        let level = ProcessInfo.processInfo.environment["LINKUP_LOG"].flatMap(Logger.Level.init(rawValue:))
+            ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
 }
 
 /// The version `linkup --version` prints.

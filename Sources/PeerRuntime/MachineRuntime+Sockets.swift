@@ -63,8 +63,12 @@ extension MachineRuntime {
     /// A bootstrap for one socket of this runtime on its loop, with the receiving handler installed.
     nonisolated func makeBootstrap() -> DatagramBootstrap {
         DatagramBootstrap(group: eventLoop)
-            // recvmmsg(2): up to 16 datagrams per system call on a busy socket.
-            .channelOption(.datagramVectorReadMessageCount, value: 16)
+            // recvmmsg(2): up to 8 datagrams per system call on a busy socket. NIO splits one receive buffer
+            // evenly between the messages of a vector read, so the buffer must hold 8 of the largest datagram
+            // (NIO's default 2048-byte buffer would cut every datagram to 128 bytes and truncate DTLS and media).
+            .channelOption(.datagramVectorReadMessageCount, value: MachineRuntimeLimits.vectorReadCount)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
+                capacity: MachineRuntimeLimits.vectorReadCount * MachineRuntimeLimits.maximumDatagramSize))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramReceiver(runtime: self))
@@ -168,4 +172,13 @@ extension MachineRuntime {
                          metadata: ["local": "\(socket.address)", "error": "\(error)"])
         }
     }
+}
+
+/// Receive sizing of the runtime's sockets.
+enum MachineRuntimeLimits {
+    /// Datagrams read per recvmmsg(2) call.
+    static let vectorReadCount = 8
+    /// The largest datagram received whole. WebRTC keeps packets under the path MTU (DTLS and RTP here use at most
+    /// 1200 bytes), so 4 KiB leaves room for any peer's jumbo frame while keeping the per-read buffer at 32 KiB.
+    static let maximumDatagramSize = 4_096
 }

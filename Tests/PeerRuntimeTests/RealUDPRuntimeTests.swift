@@ -48,6 +48,26 @@ struct RealUDPRuntimeTests {
         await receiver.close()
     }
 
+    @Test("large datagrams arrive whole, also when several arrive in one vector read")
+    func largeDatagramsArriveWhole() async throws {
+        let (sender, from) = try await makeRuntime()
+        let (receiver, to) = try await makeRuntime()
+        // A DTLS flight or a full RTP packet is well above the 128 bytes NIO gives each message of a vector read
+        // by default; sizes up to the runtime's 4 KiB limit must not be cut.
+        let sizes = [174, 1200, 1500, 4096, 1200, 1200, 1200, 1200, 1200, 1200]
+        await sender.withMachine { machine, _ in
+            for (index, size) in sizes.enumerated() {
+                machine.send([UInt8](repeating: UInt8(index), count: size), from: from, to: to)
+            }
+        }
+        let events = try await collectEvents(from: receiver.events, waitingFor: "\(sizes.count) datagrams") {
+            Self.received($0).count >= sizes.count
+        }
+        #expect(Self.received(events).map(\.payload.count) == sizes)
+        await sender.close()
+        await receiver.close()
+    }
+
     @Test("a reply leaves from the socket the request arrived on (127.0.0.1)")
     func echoRoundTripIPv4() async throws {
         try await echoRoundTrip(on: RealUDP.loopbackV4)

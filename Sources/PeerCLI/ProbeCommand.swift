@@ -1,0 +1,164 @@
+import ArgumentParser
+import DTLS
+import Foundation
+import Peer
+import PeerRuntime
+import RTP
+import SDP
+import Wire
+
+/// `linkup probe`: a LinkUp peer for interop tests, driven over standard input and output with JSON lines.
+///
+/// The offerer prints `{"type":"offer","sdp":...}` and reads `{"type":"answer",...}`; the answerer does the
+/// reverse. Once connected it prints `{"type":"connected",...}`, sends `--packets` RTP packets on every sending
+/// media section (20 ms apart), and prints `{"type":"stats",...}` with what it received. It then waits for
+/// `{"type":"bye"}` (or end of input) and exits. Human-readable progress goes to standard error.
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Interop test peer: negotiate over stdin/stdout (JSON lines), connect, exchange RTP, report.",
+        shouldDisplay: false)
+
+    @Flag(help: "Create the offer (default).")
+    var offer = false
+
+    @Flag(help: "Wait for an offer and answer it.")
+    var answer = false
+
+    @Option(help: "RTP packets to send on each sending media section.")
+    var packets = 100
+
+    @Option(help: "Local IP address to bind (repeatable). Default: 127.0.0.1.")
+    var host: [String] = []
+
+    @Option(help: "Seconds to wait for the connection before giving up.")
+    var timeout: Double = 20
+
+    @Option(help: "SRTP profile to offer in DTLS (repeatable): aes128gcm, aes256gcm, aes128cm. Default: all.")
+    var srtpProfile: [String] = []
+
+    func validate() throws {
+        if offer && answer { throw ValidationError("choose one of --offer and --answer") }
+        if packets < 0 { throw ValidationError("--packets must not be negative") }
+        for name in srtpProfile where Self.profile(named: name) == nil {
+            throw ValidationError("unknown SRTP profile \"\(name)\": use aes128gcm, aes256gcm or aes128cm")
+        }
+        for address in host where IPAddress(address) == nil {
+            throw ValidationError("--host \"\(address)\" is not an IP address")
+        }
+    }
+
+    static func profile(named name: String) -> SRTPProtectionProfile? {
+        switch name.lowercased() {
+        case "aes128gcm", "srtp_aead_aes_128_gcm": return .aeadAes128Gcm
+        case "aes256gcm", "srtp_aead_aes_256_gcm": return .aeadAes256Gcm
+        case "aes128cm", "srtp_aes128_cm_sha1_80": return .aes128CmHmacSha1_80
+        default: return nil
+        }
+    }
+
+    func run() async throws {
+        var configuration = PeerConfiguration()
+        if !srtpProfile.isEmpty { configuration.srtpProfiles = srtpProfile.compactMap(Self.profile(named:)) }
+        let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
+        let runtime = MachineRuntime(machine: peer)
+        let addresses = (host.isEmpty ? ["127.0.0.1"] : host).compactMap(IPAddress.init)
+        var bound: [TransportAddress] = []
+        for address in addresses { bound.append(try await runtime.bind(address)) }
+        let localAddresses = bound
+        await runtime.withMachine { peer, now in
+            for (index, address) in localAddresses.enumerated() {
+                peer.addLocalHostCandidate(address, interfaceIndex: index, now: now)
+            }
+            peer.finishGathering(now: now)
+        }
+        log("bound \(bound.map(\.description).joined(separator: ", "))")
+
+        let tracker = ProbeTracker()
+        let consumer = Task { await tracker.consume(runtime.events) }
+        let input = LineReader()
+
+        let negotiatedAt: Instant
+        if answer {
+            let message = try await input.message(type: "offer")
+            negotiatedAt = try await runtime.withMachine { peer, now in
+                try peer.setRemoteDescription(message.sdp, type: .offer, now: now)
+                return now
+            }
+            let sdp = try await runtime.withMachine { peer, now in
+                let sdp = try peer.createAnswer()
+                try peer.setLocalDescription(sdp, type: .answer, now: now)
+                return sdp
+            }
+            emit(["type": "answer", "sdp": sdp])
+        } else {
+            let sdp = try await runtime.withMachine { peer, now in
+                let sdp = try peer.createOffer()
+                try peer.setLocalDescription(sdp, type: .offer, now: now)
+                return sdp
+            }
+            emit(["type": "offer", "sdp": sdp])
+            let message = try await input.message(type: "answer")
+            negotiatedAt = try await runtime.withMachine { peer, now in
+                try peer.setRemoteDescription(message.sdp, type: .answer, now: now)
+                return now
+            }
+        }
+
+        guard let connectedAt = await tracker.waitForConnection(timeout: timeout) else {
+            let reason = await tracker.failure ?? "no connection within \(timeout) s"
+            emit(["type": "error", "message": reason])
+            await runtime.close()
+            throw ExitCode.failure
+        }
+        let (profile, kinds, pair) = await runtime.withMachine { peer, _ in
+            (peer.negotiatedProfile?.description ?? "?",
+             Dictionary(uniqueKeysWithValues: peer.transceivers.map { ($0.mid.rawValue, $0.kind.rawValue) }),
+             peer.selectedPair?.description ?? "?")
+        }
+        await tracker.setKinds(kinds)
+        let setup = connectedAt - negotiatedAt
+        log("connected in \(Int(setup.milliseconds)) ms with \(profile) over \(pair)")
+        emit(["type": "connected", "setupMs": setup.milliseconds, "profile": profile, "pair": pair])
+
+        try await sendPackets(runtime: runtime)
+        try await Task.sleep(for: .seconds(1))
+        let stats = await tracker.snapshot()
+        let dropped = await runtime.withMachine { peer, _ in peer.droppedPackets }
+        let state = await runtime.withMachine { peer, _ in peer.connectionState.rawValue }
+        emit(["type": "stats", "received": stats, "dropped": dropped, "state": state, "sent": packets])
+
+        _ = try? await input.message(type: "bye", allowEOF: true)
+        await runtime.withMachine { peer, now in peer.close(now: now) }
+        await runtime.close()
+        consumer.cancel()
+    }
+
+    /// Sends `packets` RTP packets per sending section: a real Opus silence frame for audio (RFC 6716 §3.1,
+    /// TOC 0xF8: CELT fullband 20 ms), and a small VP8-described payload for video (RFC 7741 §4.2).
+    func sendPackets(runtime: MachineRuntime<Peer>) async throws {
+        for index in 0..<packets {
+            try await runtime.withMachine { peer, _ in
+                for transceiver in peer.transceivers where transceiver.direction.sends && !transceiver.isStopped {
+                    let isAudio = transceiver.kind == .audio
+                    let payload: [UInt8] = isAudio ? [0xF8, 0xFF, 0xFE]
+                        : [0x10, 0x00, 0x9D, 0x01, 0x2A] + Array(repeating: 0, count: 32)
+                    let timestamp = UInt32(truncatingIfNeeded: index) &* (isAudio ? 960 : 3000)
+                    try peer.sendRTP(mid: transceiver.mid, payload: payload[...], timestamp: timestamp,
+                                     marker: !isAudio)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func log(_ message: String) { printError("linkup probe: \(message)") }
+}
+
+/// Writes one JSON object as a line on standard output.
+func emit(_ object: [String: Any]) {
+    guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+    data.append(0x0A)
+    // Unbuffered, so the driving process sees each message at once.
+    FileHandle.standardOutput.write(data)
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Peer
+import Wire
+
+/// Follows a probe's peer events: connection, failure, and RTP received per media kind.
+actor ProbeTracker {
+    private(set) var connectedAt: Instant?
+    private(set) var failure: String?
+    private var receivedByMid: [String: Int] = [:]
+    private var kinds: [String: String] = [:]
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func consume(_ events: AsyncStream<PeerEvent>) async {
+        for await event in events {
+            switch event {
+            case .connectionStateChanged(.connected):
+                if connectedAt == nil { connectedAt = RuntimeNow.now() }
+                wake()
+            case let .failed(error):
+                failure = error.description
+                wake()
+            case let .rtp(mid, _):
+                receivedByMid[mid.rawValue, default: 0] += 1
+            case let .connectionStateChanged(state):
+                printError("linkup probe: connection \(state.rawValue)")
+            case let .iceStateChanged(state):
+                printError("linkup probe: ICE \(state.rawValue)")
+            case let .selectedPairChanged(pair):
+                printError("linkup probe: selected pair \(pair)")
+            case let .dtlsConnected(profile):
+                printError("linkup probe: DTLS connected, \(profile)")
+            default:
+                break
+            }
+        }
+        wake()
+    }
+
+    private func wake() {
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+
+    /// When the peer connected, waiting up to `timeout` seconds; nil on failure or time-out.
+    func waitForConnection(timeout: Double) async -> Instant? {
+        let deadline = RuntimeNow.now() + .milliseconds(Int64(timeout * 1000))
+        while connectedAt == nil, failure == nil, RuntimeNow.now() < deadline {
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(100))
+                await self?.tick()
+            }
+            await withCheckedContinuation { waiters.append($0) }
+            timer.cancel()
+        }
+        return connectedAt
+    }
+
+    private func tick() { wake() }
+
+    func setKinds(_ kinds: [String: String]) { self.kinds = kinds }
+
+    /// Packets received, keyed by media kind ("audio", "video").
+    func snapshot() -> [String: Int] {
+        var byKind: [String: Int] = [:]
+        for (mid, count) in receivedByMid { byKind[kinds[mid] ?? mid, default: 0] += count }
+        for kind in kinds.values where byKind[kind] == nil { byKind[kind] = 0 }
+        return byKind
+    }
+}
+
+/// The runtime's monotonic clock, readable from the CLI.
+enum RuntimeNow {
+    static func now() -> Instant {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Instant(nanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+    }
+}
+
+/// Reads JSON-line messages from standard input on a thread of its own (reading blocks).
+final class LineReader: Sendable {
+    /// A message with its type and, for descriptions, the SDP.
+    struct Message: Sendable {
+        var type: String
+        var sdp: String
+    }
+
+    func nextLine() async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: readLine()) }.start()
+        }
+    }
+
+    /// The next message of `type`; other messages are skipped. Throws on end of input unless `allowEOF`.
+    func message(type: String, allowEOF: Bool = false) async throws -> Message {
+        while let line = await nextLine() {
+            guard let data = line.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let messageType = object["type"] as? String else {
+                printError("linkup probe: ignoring input that is not a JSON message: \(line.prefix(80))")
+                continue
+            }
+            if messageType == type { return Message(type: messageType, sdp: object["sdp"] as? String ?? "") }
+        }
+        if allowEOF { return Message(type: type, sdp: "") }
+        printError("linkup probe: input ended while waiting for \"\(type)\"")
+        throw ExitCode.failure
+    }
+}
