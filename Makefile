@@ -3,7 +3,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 8
 
-.PHONY: deps build demo test unit-tests fuzz fuzz-smoke bench clean
+.PHONY: deps build build-tests demo test interop-tests unit-tests fuzz fuzz-smoke bench clean
 
 ## Debian packages and the .venv/ of Python test peers (idempotent; fast when everything is present).
 deps:
@@ -17,11 +17,18 @@ demo: build
 	@echo "== linkup --help"
 	@$$($(SWIFT) build --show-bin-path)/linkup --help
 
-## Every test: fuzz targets build and run briefly, then the Swift Testing suites (their summary is the last line).
-test: deps fuzz-smoke unit-tests
+## Every test: fuzz targets run briefly, interop against real peers (pytest), then the Swift Testing suites
+## (their summary is the last line of the run).
+test: deps fuzz-smoke interop-tests unit-tests
 
-unit-tests: deps
+build-tests: deps
 	$(SWIFT) build --build-tests
+
+## Real peers over loopback UDP: two linkup processes, and aiortc as offerer and as answerer for each SRTP profile.
+interop-tests: build-tests
+	cd Tests/Interop && ../../.venv/bin/python -m pytest -q -p no:cacheprovider
+
+unit-tests: build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
 ## Each fuzz target for FUZZ_SMOKE_SECONDS: proves the entry points build and survive their seeds.
