@@ -39,5 +39,10 @@ fuzz-smoke: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
+## Measurements for BENCHMARKS.md: call set-up time on loopback (release build).
+bench: deps
+	$(SWIFT) build -c release
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/setup_time.py 20
+
 clean:
 	rm -rf .build Fuzz/.build .build-fuzz-corpus

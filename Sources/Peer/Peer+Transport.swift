@@ -15,7 +15,13 @@ extension Peer {
             ice.handle(datagram, now: now)
             drainICE(now: now)
         case .dtls:
-            guard let dtls else { return }
+            guard let dtls else {
+                // The remote side's ClientHello can overtake its answer: ICE checks already succeed for the
+                // answerer before the offerer has the answer. Keep a few records for when DTLS is set up rather
+                // than lose them to a one-second retransmission.
+                if earlyDTLS.count < 8 { earlyDTLS.append(datagram) }
+                return
+            }
             dtlsPeerAddress = dtlsPeerAddress ?? datagram
             // A failure is also reported as an event, which drainDTLS turns into the peer's failure; a record
             // after close is simply dropped.
@@ -43,6 +49,9 @@ extension Peer {
                 return
             }
             if connectionState == .new { setConnectionState(.connecting) }
+            let early = earlyDTLS
+            earlyDTLS = []
+            for datagram in early { handle(datagram, now: now) }
         }
         if dtlsRole == .client, ice.selectedPair != nil, !dtlsStarted, let dtls {
             dtlsStarted = true

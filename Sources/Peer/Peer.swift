@@ -60,6 +60,7 @@ public struct Peer {
     var lastNow: Instant = .zero
     var dtlsPeerAddress: Datagram?
     var dtlsStarted = false
+    var earlyDTLS: [Datagram] = []
     /// The SRTP protection profile DTLS settled on, once connected.
     public internal(set) var negotiatedProfile: SRTPProtectionProfile?
     /// SRTP packets delivered to a transceiver.
