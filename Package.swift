@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ICE", targets: ["ICE"]),
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "Media", targets: ["Media"]),
         .library(name: "RTP", targets: ["RTP"]),
     ],
     dependencies: [
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
         .target(name: "RTP", dependencies: ["Wire", "CSRTP"]),
+        .target(name: "Media", dependencies: ["Wire", "COpus", "CVPX", "CShim"]),
         .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),
         // The only I/O of the peer stack: UDP sockets and timers on a SwiftNIO event loop.
         .target(
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Wire"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),
