@@ -1,3 +1,5 @@
+import Wire
+
 /// Why a DTLS endpoint failed, or why a DTLS helper could not do what was asked.
 ///
 /// Every case reads as a sentence through `description`; the fingerprint mismatch names both fingerprints so a user

@@ -1,3 +1,5 @@
+import Wire
+
 /// The SRTP master keys and salts exported from a finished DTLS handshake (RFC 5764 §4.2).
 ///
 /// The exporter output with label "EXTRACTOR-dtls_srtp" is laid out as

@@ -134,14 +134,10 @@ extension Peer {
     /// SRTP contexts from the exported keys (RFC 5764 §4.2): this side writes with its own role's key and reads
     /// with the other's.
     mutating func setUpSRTP(keys: SRTPKeyingMaterial, profile: SRTPProtectionProfile, role: DTLSRole) {
-        guard let srtpProfile = SRTPProfile(rawValue: profile.rawValue) else {
-            fail(PeerError(.srtpFailed, "DTLS negotiated \(profile), which LinkUp's SRTP layer does not know"))
-            return
-        }
         do {
-            outbound = try SRTPContext(profile: srtpProfile, masterKey: keys.localKey(for: role),
+            outbound = try SRTPContext(profile: profile, masterKey: keys.localKey(for: role),
                                        masterSalt: keys.localSalt(for: role), direction: .outbound)
-            inbound = try SRTPContext(profile: srtpProfile, masterKey: keys.remoteKey(for: role),
+            inbound = try SRTPContext(profile: profile, masterKey: keys.remoteKey(for: role),
                                       masterSalt: keys.remoteSalt(for: role), direction: .inbound)
         } catch {
             fail(PeerError(.srtpFailed, "SRTP could not be set up from the DTLS keys", underlying: error))

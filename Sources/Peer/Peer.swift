@@ -55,8 +55,7 @@ public struct Peer {
     var inbound: SRTPContext?
     var ssrcToMid: [SSRC: Mid] = [:]
     var payloadTypeToMid: [PayloadType: Mid] = [:]
-    var outputs: [PeerOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<PeerOutput>()
     var lastNow: Instant = .zero
     var dtlsPeerAddress: Datagram?
     var dtlsStarted = false
@@ -127,13 +126,7 @@ public struct Peer {
 
     /// The next datagram to send or event to report; nil when drained.
     public mutating func pollOutput() -> PeerOutput? {
-        guard outputHead < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.next()
     }
 
     /// The earliest time the peer wants `handleTimeout(now:)`.

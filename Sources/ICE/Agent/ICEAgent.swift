@@ -86,8 +86,7 @@ public struct ICEAgent {
     /// The pair media flows on, if any.
     public internal(set) var selectedPair: CandidatePair?
 
-    var outputs: [Output] = []
-    var outputHead = 0
+    var outputs = OutputQueue<Output>()
     var triggeredQueue: [PairKey] = []
     var transactions: [[UInt8]: Transaction] = [:]
     var nominateOnSuccess: Set<PairKey> = []
@@ -192,13 +191,7 @@ public struct ICEAgent {
 
     /// The next datagram to send or event to report; nil when drained.
     public mutating func pollOutput() -> Output? {
-        guard outputHead < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.next()
     }
 
     /// The earliest time the agent wants `handleTimeout(now:)`; nil when it waits for input only.

@@ -1,3 +1,4 @@
+import Wire
 import CSRTP
 
 /// libsrtp's global initialisation, run once per process (a lazy global is initialised exactly once, thread-safely).

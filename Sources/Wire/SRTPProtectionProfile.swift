@@ -1,8 +1,8 @@
 /// The SRTP protection profiles LinkUp offers in the DTLS `use_srtp` extension (RFC 5764 §4.1.2, RFC 7714 §14.2),
 /// with their IANA numbers as raw values.
 ///
-/// The RTP module has its own `SRTPProfile` with the same raw values (RTP does not import DTLS); a peer converts with
-/// `SRTPProfile(rawValue: profile.rawValue)`.
+/// It lives in Wire because both sides of DTLS-SRTP need it: DTLS negotiates it and exports keys of its lengths,
+/// the SRTP contexts in RTP protect with it (RTP does not import DTLS).
 public enum SRTPProtectionProfile: UInt16, CaseIterable, Sendable, CustomStringConvertible {
     /// SRTP_AES128_CM_HMAC_SHA1_80 (RFC 5764 §4.1.2): AES-128 counter mode, 80-bit HMAC-SHA1 tag.
     case aes128CmHmacSha1_80 = 0x0001
@@ -40,6 +40,18 @@ public enum SRTPProtectionProfile: UInt16, CaseIterable, Sendable, CustomStringC
         }
     }
 
-    /// The profile's IANA name.
+    /// Bytes `protect(rtp:)` adds to an RTP packet: the authentication tag.
+    public var rtpOverhead: Int {
+        switch self {
+        case .aes128CmHmacSha1_80: return 10
+        case .aeadAes128Gcm, .aeadAes256Gcm: return 16
+        }
+    }
+
+    /// Bytes `protectRTCP(_:)` adds to an RTCP packet: the E flag and SRTCP index word, then the tag
+    /// (RFC 3711 §3.4).
+    public var rtcpOverhead: Int { 4 + rtpOverhead }
+
+    /// The profile's name as OpenSSL writes it.
     public var description: String { openSSLName }
 }
