@@ -68,8 +68,7 @@ public final class DTLSEndpoint {
     private let ssl: OpaquePointer
     private let writeBIO: OpaquePointer
     private let bridge: DTLSTimerBridge
-    private var outputs: [Output] = []
-    private var outputHead = 0
+    private var outputs = OutputQueue<Output>()
 
     /// A new endpoint. `remoteFingerprint` may be nil when the answer has not arrived yet; `profiles` is offered in
     /// that order of preference; `initialRetransmitTimeout` is the first flight timeout (doubling to 60 s).
@@ -181,13 +180,7 @@ public final class DTLSEndpoint {
 
     /// The next queued output, or nil when drained.
     public func pollOutput() -> Output? {
-        guard outputHead < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.next()
     }
 
     /// When `handleTimeout(now:)` should next be called: the retransmission deadline of the flight in progress,
