@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Peer", targets: ["Peer"]),
         .library(name: "RTP", targets: ["RTP"]),
     ],
     dependencies: [

@@ -20,5 +20,6 @@ let package = Package(
         fuzzTarget("FuzzRTP", ["RTP", "Wire"]),
         fuzzTarget("FuzzRTCP", ["RTP", "Wire"]),
         fuzzTarget("FuzzVP8Descriptor", ["RTP", "Wire"]),
+        fuzzTarget("FuzzPeer", ["Peer", "Wire"]),
     ]
 )
