@@ -31,6 +31,9 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Local IP address to bind (repeatable). Default: 127.0.0.1.")
     var host: [String] = []
 
+    @Flag(help: "Bind every up interface (IPv4 and IPv6, loopback included) instead of --host.")
+    var allInterfaces = false
+
     @Option(help: "Seconds to wait for the connection before giving up.")
     var timeout: Double = 20
 
@@ -39,6 +42,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if offer && answer { throw ValidationError("choose one of --offer and --answer") }
+        if allInterfaces && !host.isEmpty { throw ValidationError("choose one of --host and --all-interfaces") }
         if packets < 0 { throw ValidationError("--packets must not be negative") }
         for name in srtpProfile where Self.profile(named: name) == nil {
             throw ValidationError("unknown SRTP profile \"\(name)\": use aes128gcm, aes256gcm or aes128cm")
@@ -62,9 +66,14 @@ struct ProbeCommand: AsyncParsableCommand {
         if !srtpProfile.isEmpty { configuration.srtpProfiles = srtpProfile.compactMap(Self.profile(named:)) }
         let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
         let runtime = MachineRuntime(machine: peer)
-        let addresses = (host.isEmpty ? ["127.0.0.1"] : host).compactMap(IPAddress.init)
         var bound: [TransportAddress] = []
-        for address in addresses { bound.append(try await runtime.bind(address)) }
+        if allInterfaces {
+            bound = try await runtime.bind(try HostAddress.enumerate([.loopback]))
+        } else {
+            for address in (host.isEmpty ? ["127.0.0.1"] : host).compactMap(IPAddress.init) {
+                bound.append(try await runtime.bind(address))
+            }
+        }
         let localAddresses = bound
         await runtime.withMachine { peer, now in
             for (index, address) in localAddresses.enumerated() {

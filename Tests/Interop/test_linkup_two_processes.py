@@ -39,3 +39,12 @@ def test_two_linkup_processes_exchange_srtp(profile):
         assert side["received"] == {"audio": PACKETS, "video": PACKETS}, side
         assert side["dropped"] == 0, side
         assert side["state"] == "connected"
+
+
+def test_two_linkup_processes_over_ipv6_loopback():
+    connected, stats, codes = asyncio.run(call(("--host", "::1")))
+    assert codes == [0, 0]
+    for side in connected:
+        assert "[::1]" in side["pair"]
+    for side in stats:
+        assert side["received"] == {"audio": PACKETS, "video": PACKETS}, side
