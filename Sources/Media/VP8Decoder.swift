@@ -1,0 +1,68 @@
+internal import CVPX
+internal import CShim
+import Wire
+
+/// A libvpx VP8 decoder that copies each decoded picture out of libvpx's buffers into an owned `VideoFrame`
+/// (tightly packed planes). Not thread-safe: one owner decodes.
+public final class VP8Decoder {
+    private let context: UnsafeMutablePointer<vpx_codec_ctx_t>
+
+    /// Creates and initialises the decoder (one thread).
+    public init() throws(MediaError) {
+        context = UnsafeMutablePointer<vpx_codec_ctx_t>.allocate(capacity: 1)
+        context.initialize(to: vpx_codec_ctx_t())
+        var config = vpx_codec_dec_cfg_t(threads: 1, w: 0, h: 0)
+        let status = linkup_vpx_vp8_dec_init(context, &config, 0)
+        guard status == VPX_CODEC_OK else {
+            let error = VP8Encoder.error(status, context)
+            context.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        vpx_codec_destroy(context)
+        context.deallocate()
+    }
+
+    /// Decodes one complete VP8 frame. Returns the picture (stamped with `captureTime`), or nil when the frame
+    /// produced none; throws `MediaError.vpx` for corrupt data (e.g. an inter frame before any keyframe).
+    public func decode(_ data: [UInt8], captureTime: Instant = .zero) throws(MediaError) -> VideoFrame? {
+        guard !data.isEmpty else { throw .invalidFrame("an empty VP8 frame") }
+        let status = data.withUnsafeBufferPointer { bytes in
+            vpx_codec_decode(context, bytes.baseAddress, UInt32(bytes.count), nil, 0)
+        }
+        try VP8Encoder.check(status, context)
+        var iterator: vpx_codec_iter_t? = nil
+        var picture: VideoFrame?
+        while let image = vpx_codec_get_frame(context, &iterator) {
+            picture = VP8Decoder.copy(image.pointee, captureTime: captureTime)
+        }
+        return picture
+    }
+
+    /// Copies the visible area of `image` row by row, honouring libvpx's (padded) strides.
+    private static func copy(_ image: vpx_image_t, captureTime: Instant) -> VideoFrame? {
+        guard image.fmt == VPX_IMG_FMT_I420, image.d_w > 0, image.d_h > 0,
+            let yPlane = image.planes.0, let uPlane = image.planes.1, let vPlane = image.planes.2
+        else { return nil }
+        var frame = VideoFrame(width: Int(image.d_w), height: Int(image.d_h), captureTime: captureTime)
+        let chromaWidth = frame.chromaWidth
+        let chromaHeight = frame.chromaHeight
+        copyPlane(yPlane, Int(image.stride.0), frame.width, frame.height, into: &frame.y)
+        copyPlane(uPlane, Int(image.stride.1), chromaWidth, chromaHeight, into: &frame.u)
+        copyPlane(vPlane, Int(image.stride.2), chromaWidth, chromaHeight, into: &frame.v)
+        return frame
+    }
+
+    private static func copyPlane(
+        _ source: UnsafeMutablePointer<UInt8>, _ stride: Int, _ width: Int, _ rows: Int, into plane: inout [UInt8]
+    ) {
+        plane.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            for row in 0..<rows {
+                (base + row * width).update(from: source + row * stride, count: width)
+            }
+        }
+    }
+}
