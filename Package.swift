@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "PeerCLI",
             dependencies: [
-                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Peer", "PeerRuntime",
+                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

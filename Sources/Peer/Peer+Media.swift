@@ -6,9 +6,11 @@ import Wire
 extension Peer {
     /// Sends one RTP payload on the transceiver `mid`, with its SSRC, the next sequence number, the send codec's
     /// payload type (or `payloadType`), and the `sdes:mid` header extension when negotiated so the receiver can
-    /// route it (RFC 9143 §15). The packet is SRTP-protected and sent on the selected ICE pair.
+    /// route it (RFC 9143 §15). The packet is SRTP-protected and sent on the selected ICE pair; it is returned
+    /// (before protection) so a sender can keep it for retransmission.
+    @discardableResult
     public mutating func sendRTP(mid: Mid, payload: ArraySlice<UInt8>, timestamp: UInt32, marker: Bool = false,
-                                 payloadType: PayloadType? = nil) throws(PeerError) {
+                                 payloadType: PayloadType? = nil) throws(PeerError) -> RTPPacket {
         guard let index = transceivers.firstIndex(where: { $0.mid == mid }) else {
             throw PeerError(.unknownTransceiver, "there is no media section with mid \(mid)")
         }
@@ -32,6 +34,39 @@ extension Peer {
                                timestamp: timestamp, ssrc: transceiver.localSSRC, extensions: extensions,
                                payload: payload)
         transceivers[index].nextSequenceNumber &+= 1
+        try transmit(packet, context: context, path: path)
+        return packet
+    }
+
+    /// Resends `original` (a packet this side sent on `mid`) as an RTX packet (RFC 4588 §4): the RTX SSRC and
+    /// payload type, RTX's own sequence number, and the original sequence number before the payload. Throws when
+    /// RTX was not negotiated, because resending with the original sequence number would be refused by SRTP's
+    /// replay protection on both sides.
+    public mutating func resendRTX(_ original: RTPPacket, mid: Mid) throws(PeerError) {
+        guard let index = transceivers.firstIndex(where: { $0.mid == mid }) else {
+            throw PeerError(.unknownTransceiver, "there is no media section with mid \(mid)")
+        }
+        let transceiver = transceivers[index]
+        guard let rtxType = transceiver.rtxPayloadType, let rtxSSRC = transceiver.localRTXSSRC else {
+            throw PeerError(.unknownTransceiver, "media section \(mid) has no RTX negotiated")
+        }
+        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
+            throw PeerError(.invalidState, "cannot send media before the peer is connected")
+        }
+        var payload = [UInt8]()
+        payload.reserveCapacity(original.payload.count + 2)
+        payload.append(UInt8(original.sequenceNumber >> 8))
+        payload.append(UInt8(truncatingIfNeeded: original.sequenceNumber))
+        payload.append(contentsOf: original.payload)
+        let packet = RTPPacket(marker: original.marker, payloadType: rtxType,
+                               sequenceNumber: transceiver.nextRTXSequenceNumber, timestamp: original.timestamp,
+                               ssrc: rtxSSRC, extensions: original.extensions, payload: payload[...])
+        transceivers[index].nextRTXSequenceNumber &+= 1
+        try transmit(packet, context: context, path: path)
+    }
+
+    private mutating func transmit(_ packet: RTPPacket, context: SRTPContext,
+                                   path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {
             let protected = try context.protect(rtp: packet.encoded)
             outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))

@@ -28,6 +28,7 @@ public struct Transceiver: Sendable {
     public var isStopped = false
 
     var nextSequenceNumber: UInt16
+    var nextRTXSequenceNumber: UInt16 = 0
 
     /// The codec this side sends with: the first negotiated one that is not RTX.
     public var sendCodec: Codec? { codecs.first { !$0.isNamed("rtx") } }

@@ -21,13 +21,6 @@ struct BotCommand: PlannedCommand {
     static let configuration = plannedConfiguration("bot")
 }
 
-/// `linkup loopback`: two peers in one process on loopback UDP, with quality and latency measured.
-struct LoopbackCommand: PlannedCommand {
-    static let purpose = "Call yourself over loopback UDP and measure setup time, PSNR, loss and latency."
-    static let arrivesWith = "issue #4 (Opus and VP8 end to end, linkup loopback)"
-    static let configuration = plannedConfiguration("loopback")
-}
-
 /// `linkup devices`: list V4L2 cameras and ALSA capture/playback devices.
 struct DevicesCommand: PlannedCommand {
     static let purpose = "List cameras (V4L2) and audio devices (ALSA) that calls can use."

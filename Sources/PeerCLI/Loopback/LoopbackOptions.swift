@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The video format `--video WxH@fps` names.
+struct VideoFormat: ExpressibleByArgument, CustomStringConvertible, Sendable {
+    var width: Int
+    var height: Int
+    var fps: Int
+
+    init(width: Int, height: Int, fps: Int) {
+        self.width = width
+        self.height = height
+        self.fps = fps
+    }
+
+    /// Parses `640x480@30`; width and height must be even (I420) and at least 64, fps 1...60.
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "@")
+        guard parts.count == 2, let fps = Int(parts[1]) else { return nil }
+        let size = parts[0].split(separator: "x")
+        guard size.count == 2, let width = Int(size[0]), let height = Int(size[1]) else { return nil }
+        guard (64...3840).contains(width), (64...2160).contains(height), width % 2 == 0, height % 2 == 0,
+              (1...60).contains(fps) else { return nil }
+        self.init(width: width, height: height, fps: fps)
+    }
+
+    var description: String { "\(width)x\(height)@\(fps)" }
+    static let defaultValueDescription = "640x480@30"
+}
