@@ -20,5 +20,7 @@ let package = Package(
         fuzzTarget("FuzzRTP", ["RTP", "Wire"]),
         fuzzTarget("FuzzRTCP", ["RTP", "Wire"]),
         fuzzTarget("FuzzVP8Descriptor", ["RTP", "Wire"]),
+        fuzzTarget("FuzzIVF", ["Media"]),
+        fuzzTarget("FuzzOgg", ["Media"]),
     ]
 )
