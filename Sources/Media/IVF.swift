@@ -22,7 +22,7 @@
 ///  +---------------------------------------------------------------+
 ///  |                           unused                              |
 ///  +---------------------------------------------------------------+
-///  then per frame: | frame size (32) | pts (64, in rate/scale ticks... ) | frame bytes |
+///  then per frame: | frame size (32 bits) | pts (64 bits, in scale/rate seconds) | frame bytes ... |
 /// ```
 public struct IVFFile: Sendable, Equatable {
     /// One compressed frame and its presentation time in time-base units.
@@ -126,7 +126,9 @@ public struct IVFFile: Sendable, Equatable {
     }
 
     /// Size of `encoded` in bytes.
-    public var encodedSize: Int { IVFFile.headerSize + frames.reduce(0) { $0 + IVFFile.frameHeaderSize + $1.data.count } }
+    public var encodedSize: Int {
+        IVFFile.headerSize + frames.reduce(0) { $0 + IVFFile.frameHeaderSize + $1.data.count }
+    }
 
     /// The whole file as bytes (a 32-byte header, then each frame with its 12-byte header).
     public var encoded: [UInt8] {

@@ -58,7 +58,8 @@ import Wire
         try wav.finish()
         try oggSink.close()
         try wavSink.close()
-        let written = try OggOpusFile(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/tone.opus"))))
+        let oggBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/tone.opus")))
+        let written = try OggOpusFile(parsing: oggBytes)
         #expect(written.packets.count == 50)
     }
 
