@@ -21,5 +21,7 @@ let package = Package(
         fuzzTarget("FuzzRTCP", ["RTP", "Wire"]),
         fuzzTarget("FuzzVP8Descriptor", ["RTP", "Wire"]),
         fuzzTarget("FuzzPeer", ["Peer", "Wire"]),
+        fuzzTarget("FuzzIVF", ["Media"]),
+        fuzzTarget("FuzzOgg", ["Media"]),
     ]
 )

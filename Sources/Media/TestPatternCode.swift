@@ -35,7 +35,9 @@ enum TestPatternCode {
     static func bytes(frameNumber: UInt32, nanoseconds: Int64) -> [UInt8] {
         var body = [UInt8]()
         body.reserveCapacity(15)
-        for shift in stride(from: 24, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: frameNumber >> shift)) }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            body.append(UInt8(truncatingIfNeeded: frameNumber >> shift))
+        }
         let time = UInt64(bitPattern: nanoseconds)
         for shift in stride(from: 56, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: time >> shift)) }
         let crc = crc16(body)

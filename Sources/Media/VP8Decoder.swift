@@ -41,28 +41,31 @@ public final class VP8Decoder {
         return picture
     }
 
-    /// Copies the visible area of `image` row by row, honouring libvpx's (padded) strides.
+    /// Copies the visible area of `image` row by row, honouring libvpx's (padded) strides, straight into freshly
+    /// allocated tight planes (no fill pass first: every byte is written by the copy).
     private static func copy(_ image: vpx_image_t, captureTime: Instant) -> VideoFrame? {
         guard image.fmt == VPX_IMG_FMT_I420, image.d_w > 0, image.d_h > 0,
             let yPlane = image.planes.0, let uPlane = image.planes.1, let vPlane = image.planes.2
         else { return nil }
-        var frame = VideoFrame(width: Int(image.d_w), height: Int(image.d_h), captureTime: captureTime)
-        let chromaWidth = frame.chromaWidth
-        let chromaHeight = frame.chromaHeight
-        copyPlane(yPlane, Int(image.stride.0), frame.width, frame.height, into: &frame.y)
-        copyPlane(uPlane, Int(image.stride.1), chromaWidth, chromaHeight, into: &frame.u)
-        copyPlane(vPlane, Int(image.stride.2), chromaWidth, chromaHeight, into: &frame.v)
-        return frame
+        let width = Int(image.d_w)
+        let height = Int(image.d_h)
+        let chromaWidth = (width + 1) / 2
+        let chromaHeight = (height + 1) / 2
+        let y = copyPlane(yPlane, Int(image.stride.0), width, height)
+        let u = copyPlane(uPlane, Int(image.stride.1), chromaWidth, chromaHeight)
+        let v = copyPlane(vPlane, Int(image.stride.2), chromaWidth, chromaHeight)
+        return try? VideoFrame(width: width, height: height, y: y, u: u, v: v, strideY: width,
+            strideU: chromaWidth, strideV: chromaWidth, captureTime: captureTime)
     }
 
-    private static func copyPlane(
-        _ source: UnsafeMutablePointer<UInt8>, _ stride: Int, _ width: Int, _ rows: Int, into plane: inout [UInt8]
-    ) {
-        plane.withUnsafeMutableBufferPointer { out in
-            guard let base = out.baseAddress else { return }
-            for row in 0..<rows {
-                (base + row * width).update(from: source + row * stride, count: width)
-            }
+    private static func copyPlane(_ source: UnsafeMutablePointer<UInt8>, _ stride: Int, _ width: Int, _ rows: Int)
+        -> [UInt8]
+    {
+        [UInt8](unsafeUninitializedCapacity: width * rows) { out, initialized in
+            // width * rows > 0 (checked by the caller), so the buffer has a base address.
+            let base = out.baseAddress!
+            for row in 0..<rows { (base + row * width).initialize(from: source + row * stride, count: width) }
+            initialized = width * rows
         }
     }
 }
