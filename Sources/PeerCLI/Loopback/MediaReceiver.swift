@@ -14,7 +14,7 @@ actor MediaReceiver {
     private let pattern: TestPatternSource
     private let videoDecoder: VP8Decoder
     private let audioDecoder: OpusDecoder
-    private var reference: ToneSource
+    private var reference: ToneReference
     private var videoPath: VideoReceivePath
     private let videoMid: Mid?
     private let audioMid: Mid?
@@ -32,7 +32,7 @@ actor MediaReceiver {
         pattern = TestPatternSource(width: format.width, height: format.height)
         videoDecoder = try VP8Decoder()
         audioDecoder = try OpusDecoder(channels: 1)
-        reference = ToneSource(frequency: toneFrequency)
+        reference = ToneReference(source: ToneSource(frequency: toneFrequency))
         videoPath = VideoReceivePath(rtxPayloadType: rtxPayloadType)
         self.videoMid = videoMid
         self.audioMid = audioMid
@@ -99,7 +99,9 @@ actor MediaReceiver {
         guard let frame = try? audioDecoder.decode(Array(packet.payload)) else { return }
         stats.audioFramesReceived += 1
         audioSamples += frame.samples
-        referenceSamples += reference.nextFrame().samples
+        // The reference is the tone at this packet's RTP timestamp (the sender starts both at 0), so a lost
+        // packet does not shift every later comparison.
+        referenceSamples += reference.samples(at: Int(packet.timestamp), count: frame.samples.count)
         // Measure in one-second windows, so codec delay is found by alignment and old audio is let go.
         if audioSamples.count >= AudioFrame.sampleRate {
             stats.snrSum += Quality.snr(reference: referenceSamples, decoded: audioSamples)
@@ -122,5 +124,22 @@ actor MediaReceiver {
                 break
             }
         }
+    }
+}
+
+/// The tone a `ToneSource` produced, at any sample position: regenerated from the first frame's samples, which
+/// repeat with the tone's period only for whole-hertz tones at 48 kHz (440 and 660 Hz: period 1/20 s = 2400 samples).
+struct ToneReference {
+    private let period: [Int16]
+
+    init(source: ToneSource) {
+        var source = source
+        var samples: [Int16] = []
+        while samples.count < AudioFrame.sampleRate / 20 { samples += source.nextFrame().samples }
+        period = Array(samples.prefix(AudioFrame.sampleRate / 20))
+    }
+
+    func samples(at position: Int, count: Int) -> [Int16] {
+        (0..<count).map { period[(position + $0) % period.count] }
     }
 }
