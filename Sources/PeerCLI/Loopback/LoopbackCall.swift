@@ -152,8 +152,16 @@ struct LoopbackCall {
     /// Jitter-buffer timers every 10 ms, and the live line once a second.
     private func runTicks(_ sides: [Side], until end: Instant, started: Instant) async {
         var nextLine = started + .seconds(1)
+        var nextReport = started + .milliseconds(500)
         while RuntimeClock.now() < end {
             for side in sides { await side.receiver.tick() }
+            if RuntimeClock.now() >= nextReport {
+                nextReport = nextReport + .seconds(1)
+                for side in sides {
+                    await side.sender.sendReport()
+                    await side.receiver.sendReport()
+                }
+            }
             if live, RuntimeClock.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)
                 var parts: [String] = []
@@ -180,6 +188,8 @@ struct LoopbackCall {
         stats.packetsRetransmitted = sent.packetsRetransmitted
         stats.keyframesSent = sent.keyframesSent
         stats.encodeSeconds = sent.encodeSeconds
+        stats.rttMs = sent.rttMs
+        stats.fractionLost = sent.fractionLost
         return stats
     }
 }

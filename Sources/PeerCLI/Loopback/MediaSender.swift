@@ -21,6 +21,7 @@ actor MediaSender {
     private let videoMid: Mid?
     private let audioMid: Mid?
     private var audioTimestamp: UInt32 = 0
+    private var videoSSRC: SSRC?
     private(set) var stats = DirectionStats()
 
     init(runtime: Runtime, format: VideoFormat, bitrate: Int, toneFrequency: Double, videoMid: Mid?, audioMid: Mid?)
@@ -62,6 +63,7 @@ actor MediaSender {
                 return sent
             }) ?? []
             for packet in sent {
+                videoSSRC = packet.ssrc
                 history.store(packet)
                 stats.packetsSent += 1
                 stats.bytesSent += packet.encodedSize
@@ -99,6 +101,27 @@ actor MediaSender {
         stats.packetsRetransmitted += resent
     }
 
+    /// Sends a sender report for the video stream (RFC 3550 §6.4.1): its NTP time lets the receiver answer with
+    /// LSR/DLSR, from which `receiverReported` computes the round-trip time.
+    func sendReport() async {
+        guard videoMid != nil, let ssrc = videoSSRC else { return }
+        let report = SenderReport(ssrc: ssrc, ntpTimestamp: NTPTime.ntp(RuntimeClock.now()), rtpTimestamp: 0,
+                                  packetCount: UInt32(truncatingIfNeeded: stats.packetsSent),
+                                  octetCount: UInt32(truncatingIfNeeded: stats.bytesSent))
+        let bytes = RTCPCompound(packets: [.senderReport(report)]).encoded
+        _ = try? await runtime.withMachine { machine, _ in try machine.machine.sendRTCP(bytes) }
+    }
+
+    /// A report block about this side's video arrived: RTT = arrival - LSR - DLSR (RFC 3550 §6.4.1), and the loss
+    /// the receiver saw.
+    func receiverReported(_ block: ReportBlock) {
+        guard block.ssrc == videoSSRC, block.lastSenderReport != 0 else { return }
+        let now = UInt32(truncatingIfNeeded: NTPTime.ntp(RuntimeClock.now()) >> 16)
+        let rtt = now &- block.lastSenderReport &- block.delaySinceLastSenderReport
+        stats.rttMs = Double(rtt) * 1000 / 65536
+        stats.fractionLost = Double(block.fractionLost) / 256
+    }
+
     /// The receiver lost a frame it cannot repair (PLI, RFC 4585 §6.3.1): the next frame is a keyframe.
     func requestKeyframe() { keyframeRequested = true }
 }
@@ -129,3 +152,14 @@ func processThreadCPU() -> Double {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// NTP timestamps (RFC 5905 §6: 32.32 fixed-point seconds) from the runtime's monotonic clock. Both ends of the
+/// loopback share the clock, and RTT only needs differences, so the era is irrelevant.
+enum NTPTime {
+    static func ntp(_ instant: Instant) -> UInt64 {
+        let nanoseconds = UInt64(max(0, instant.nanoseconds))
+        let seconds = nanoseconds / 1_000_000_000
+        let fraction = (nanoseconds % 1_000_000_000) << 32 / 1_000_000_000
+        return seconds << 32 | fraction
+    }
+}
