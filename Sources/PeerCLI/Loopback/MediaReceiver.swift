@@ -15,7 +15,7 @@ actor MediaReceiver {
     private let videoDecoder: VP8Decoder
     private let audioDecoder: OpusDecoder
     private var reference: ToneReference
-    private var videoPath: VideoReceivePath
+    private var videoPath: VideoJitterBuffer
     private let videoMid: Mid?
     private let audioMid: Mid?
     /// The sender on the same side: RTCP feedback about what it sent (NACK, PLI) goes to it.
@@ -40,7 +40,7 @@ actor MediaReceiver {
         videoDecoder = try VP8Decoder()
         audioDecoder = try OpusDecoder(channels: 1)
         reference = ToneReference(source: ToneSource(frequency: toneFrequency))
-        videoPath = VideoReceivePath(rtxPayloadType: rtxPayloadType)
+        videoPath = VideoJitterBuffer(rtxPayloadType: rtxPayloadType)
         self.videoMid = videoMid
         self.audioMid = audioMid
         self.localSender = localSender

@@ -15,7 +15,7 @@ actor MediaSender {
     private var tone: ToneSource
     private let videoEncoder: VP8Encoder
     private let audioEncoder: OpusEncoder
-    private var videoPath = VideoSendPath()
+    private var videoPath = VP8RTPPacketizer()
     private var history = RetransmissionStore(capacity: 1024)
     private var keyframeRequested = false
     private let videoMid: Mid?
@@ -53,7 +53,7 @@ actor MediaSender {
         let timestamp = UInt32(truncatingIfNeeded: Int64(number) * Int64(90_000 / format.fps))
         for output in encoded {
             if output.isKeyframe { stats.keyframesSent += 1 }
-            let packets = videoPath.packets(for: output)
+            let packets = videoPath.packets(for: output.data)
             let sent: [RTPPacket] = (try? await runtime.withMachine { machine, _ in
                 var sent: [RTPPacket] = []
                 for packet in packets {

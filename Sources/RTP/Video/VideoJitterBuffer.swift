@@ -1,51 +1,21 @@
-import Media
-import RTP
 import Wire
-
-/// Turns encoded VP8 frames into RTP payloads (RFC 7741 §4): a descriptor with a 15-bit PictureID on every packet,
-/// S=1 on the first, the marker on the last.
-struct VideoSendPath {
-    /// One RTP payload and whether it ends its frame.
-    struct Payload: Sendable {
-        var payload: [UInt8]
-        var marker: Bool
-    }
-
-    /// The largest RTP payload: leaves room for the RTP header, extensions and the SRTP tag within 1200 bytes.
-    var maximumPayloadSize = 1_100
-    private var pictureID: UInt16 = 0
-
-    mutating func packets(for frame: EncodedVideoFrame) -> [Payload] {
-        defer { pictureID = (pictureID &+ 1) & 0x7FFF }
-        var result: [Payload] = []
-        var offset = 0
-        let data = frame.data
-        repeat {
-            let descriptor = VP8PayloadDescriptor(isStartOfPartition: offset == 0,
-                                                  pictureID: .init(pictureID, isLong: true))
-            let room = maximumPayloadSize - descriptor.encodedSize
-            let end = min(data.count, offset + room)
-            var writer = ByteWriter(capacity: descriptor.encodedSize + end - offset)
-            descriptor.encode(into: &writer)
-            writer.write(bytes: data[offset..<end])
-            offset = end
-            result.append(Payload(payload: writer.bytes, marker: offset >= data.count))
-        } while offset < data.count
-        return result
-    }
-}
 
 /// Receives VP8 over RTP for `linkup loopback`: reorders packets, asks for missing ones with NACK (RFC 4585
 /// §6.2.1) and takes their RTX copies (RFC 4588 §4), reassembles frames, gives up on a frame that stays incomplete
 /// for `maximumWait`, then withholds frames until a keyframe and asks for one with PLI (RFC 4585 §6.3.1).
-struct VideoReceivePath {
+public struct VideoJitterBuffer {
     /// What one poll produced.
-    struct Output {
-        var frames: [[UInt8]] = []
-        var dropped = 0
-        var feedback: [UInt8] = []
-        var nacks = 0
-        var plis = 0
+    public struct Output: Sendable {
+        /// Complete frames (VP8 bytes without descriptors), in order, ready for the decoder.
+        public var frames: [[UInt8]] = []
+        /// Frames given up on, or withheld while waiting for a keyframe.
+        public var dropped = 0
+        /// RTCP to send to the sender (NACK, PLI), as one compound packet; empty when there is none.
+        public var feedback: [UInt8] = []
+        /// NACK packets in `feedback`.
+        public var nacks = 0
+        /// PLI packets in `feedback`.
+        public var plis = 0
     }
 
     private struct Pending {
@@ -53,14 +23,16 @@ struct VideoReceivePath {
         var firstArrival: Instant
     }
 
-    let rtxPayloadType: PayloadType?
+    /// The payload type of RTX copies of this stream, when negotiated.
+    public let rtxPayloadType: PayloadType?
     /// How long an incomplete frame may wait for its missing packets.
-    var maximumWait: Duration = .milliseconds(250)
-    /// How often a missing packet is asked for again, and how many times in all.
-    var nackInterval: Duration = .milliseconds(40)
-    var nackAttempts = 6
+    public var maximumWait: Duration = .milliseconds(250)
+    /// How often a missing packet is asked for again.
+    public var nackInterval: Duration = .milliseconds(40)
+    /// How many times a missing packet is asked for in all.
+    public var nackAttempts = 6
     /// How often PLI is repeated while no keyframe arrives.
-    var pliInterval: Duration = .milliseconds(300)
+    public var pliInterval: Duration = .milliseconds(300)
 
     private var unwrapper = SequenceNumberUnwrapper()
     private var mediaSSRC: SSRC?
@@ -76,13 +48,16 @@ struct VideoReceivePath {
     private var lastReleasedTimestamp: UInt32?
     private var output = Output()
     private var feedback: [RTCPPacket] = []
-    private var localSSRC = SSRC(1)
+    private let localSSRC: SSRC
 
-    init(rtxPayloadType: PayloadType?) {
+    /// A buffer for one video stream; `localSSRC` is the sender SSRC its feedback names.
+    public init(rtxPayloadType: PayloadType?, localSSRC: SSRC = SSRC(1)) {
         self.rtxPayloadType = rtxPayloadType
+        self.localSSRC = localSSRC
     }
 
-    mutating func receive(_ received: RTPPacket, now: Instant) {
+    /// Takes one packet of the stream (or an RTX copy of one).
+    public mutating func receive(_ received: RTPPacket, now: Instant) {
         var packet = received
         if let rtxPayloadType, packet.payloadType == rtxPayloadType {
             // RTX: the original sequence number leads the payload (RFC 4588 §4).
@@ -114,12 +89,14 @@ struct VideoReceivePath {
         sendNacks(now: now)
     }
 
-    mutating func handleTimeout(now: Instant) {
+    /// Runs the give-up and NACK timers.
+    public mutating func handleTimeout(now: Instant) {
         release(now: now)
         sendNacks(now: now)
     }
 
-    mutating func poll(now: Instant) -> Output {
+    /// Frames ready for the decoder and feedback to send, since the last poll.
+    public mutating func poll(now: Instant) -> Output {
         if needKeyframe, lostFrame, lastPLI.map({ now >= $0 + pliInterval }) ?? true, let ssrc = mediaSSRC {
             lastPLI = now
             append(.pictureLossIndication(PictureLossIndication(senderSSRC: localSSRC, mediaSSRC: ssrc)))
@@ -223,5 +200,17 @@ struct VideoReceivePath {
     /// Feedback goes out as one reduced-size compound per poll (RFC 5506, negotiated with a=rtcp-rsize).
     private mutating func append(_ packet: RTCPPacket) {
         feedback.append(packet)
+    }
+}
+
+extension VideoJitterBuffer {
+    /// The earliest time a timer wants `handleTimeout`: a NACK retry, an incomplete frame's give-up, a PLI repeat.
+    public func nextDeadline() -> Instant? {
+        var deadline = missing.values.map(\.next).min()
+        if let head = frameOrder.first, let pending = frames[head] {
+            deadline = earliest(deadline, pending.firstArrival + maximumWait)
+        }
+        if needKeyframe, lostFrame { deadline = earliest(deadline, lastPLI.map { $0 + pliInterval } ?? .zero) }
+        return deadline
     }
 }
