@@ -8,15 +8,24 @@ public enum OggCRC {
         return crc
     }
 
-    /// Continues `crc` over `bytes` (start with 0).
-    public static func update(_ crc: UInt32, _ bytes: some Collection<UInt8>) -> UInt32 {
+    /// Continues `crc` over `bytes` (start with 0). Concrete slice type rather than a generic collection, so the
+    /// byte loop is compiled for contiguous memory even when called from another module.
+    public static func update(_ crc: UInt32, _ bytes: ArraySlice<UInt8>) -> UInt32 {
         var crc = crc
         table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(byte))] }
+            bytes.withUnsafeBufferPointer { bytes in
+                for byte in bytes { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(byte))] }
+            }
         }
         return crc
     }
 
+    /// Continues `crc` over `bytes`.
+    public static func update(_ crc: UInt32, _ bytes: [UInt8]) -> UInt32 { update(crc, bytes[...]) }
+
     /// The CRC of `bytes`.
-    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 { update(0, bytes) }
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 { update(0, bytes) }
+
+    /// The CRC of `bytes`.
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 { update(0, bytes[...]) }
 }
