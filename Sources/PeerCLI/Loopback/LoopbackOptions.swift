@@ -12,13 +12,14 @@ struct VideoFormat: ExpressibleByArgument, CustomStringConvertible, Sendable {
         self.fps = fps
     }
 
-    /// Parses `640x480@30`; width and height must be even (I420) and at least 64, fps 1...60.
+    /// Parses `640x480@30`; width and height must be even (I420) and at least 320x240 (room for the frame code the
+    /// test pattern carries), fps 1...60.
     init?(argument: String) {
         let parts = argument.lowercased().split(separator: "@")
         guard parts.count == 2, let fps = Int(parts[1]) else { return nil }
         let size = parts[0].split(separator: "x")
         guard size.count == 2, let width = Int(size[0]), let height = Int(size[1]) else { return nil }
-        guard (64...3840).contains(width), (64...2160).contains(height), width % 2 == 0, height % 2 == 0,
+        guard (320...3840).contains(width), (240...2160).contains(height), width % 2 == 0, height % 2 == 0,
               (1...60).contains(fps) else { return nil }
         self.init(width: width, height: height, fps: fps)
     }

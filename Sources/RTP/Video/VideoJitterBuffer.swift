@@ -185,7 +185,10 @@ public struct VideoJitterBuffer {
         var lost: [UInt16] = []
         for (sequence, state) in missing where now >= state.next {
             if state.asked >= nackAttempts {
+                // Given up: whatever frame the packet belonged to is lost, and frames after it may reference it.
                 missing[sequence] = nil
+                needKeyframe = true
+                lostFrame = true
                 continue
             }
             missing[sequence] = (state.asked + 1, now + nackInterval)
