@@ -12,10 +12,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Builds linkup and shows what it can do.
-demo: build
-	@echo "== linkup --help"
-	@$$($(SWIFT) build --show-bin-path)/linkup --help
+## Builds linkup (optimized: real video both ways) and calls itself for 10 seconds over loopback UDP.
+demo: deps
+	$(SWIFT) build -c release --product linkup
+	@echo "== linkup loopback --duration 10 (two peers, VP8 640x480@30 and Opus both ways, over 127.0.0.1)"
+	@$$($(SWIFT) build -c release --show-bin-path)/linkup loopback --duration 10
 
 ## Every test: fuzz targets run briefly, interop against real peers (pytest), then the Swift Testing suites
 ## (their summary is the last line of the run).

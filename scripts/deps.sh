@@ -10,6 +10,7 @@ debian_packages=(
     pkg-config
     libssl-dev libsrtp2-dev libopus-dev libvpx-dev libv4l-dev libasound2-dev   # linked by LinkUp
     python3-venv                                                              # for .venv/
+    ffmpeg                                                                    # checks the IVF and Ogg files LinkUp writes
 )
 
 missing=()
