@@ -92,7 +92,9 @@ import Wire
                     requester.requestKeyframe()
                 }
             }
-            if let nack = nacks.pollNack(now: now) { send(.feedback(.genericNack(nack)), at: tick, generator: &generator) }
+            if let nack = nacks.pollNack(now: now) {
+                send(.feedback(.genericNack(nack)), at: tick, generator: &generator)
+            }
             if let pli = requester.pollRequest(now: now) {
                 outcome.plisSent += 1
                 send(.feedback(.pictureLossIndication(pli)), at: tick, generator: &generator)

@@ -24,7 +24,9 @@ public struct OpusPacketizer: Sendable {
 
     /// One RTP packet for `opus`, which lasts `samples` at 48 kHz (960 for 20 ms). The marker is set on the first
     /// packet after silence (discontinuous transmission) when `afterSilence` is true (RFC 3551 §4.1).
-    public mutating func packetize(_ opus: ArraySlice<UInt8>, samples: UInt32, afterSilence: Bool = false) -> RTPPacket {
+    public mutating func packetize(
+        _ opus: ArraySlice<UInt8>, samples: UInt32, afterSilence: Bool = false
+    ) -> RTPPacket {
         let packet = RTPPacket(
             marker: afterSilence, payloadType: payloadType, sequenceNumber: nextSequenceNumber,
             timestamp: nextTimestamp, ssrc: ssrc, payload: opus)
