@@ -91,8 +91,11 @@ public struct NackGenerator: Sendable {
 
     private mutating func dropTooOld(now: Instant) {
         guard let top = highest else { return }
-        missing = missing.filter { seq, entry in
-            top - seq <= maxPacketsBehind && now - entry.firstSeen <= maxAge
+        let isLive = { (seq: UInt64, entry: Missing) in
+            top - seq <= self.maxPacketsBehind && now - entry.firstSeen <= self.maxAge
         }
+        // Only rebuild the table when something expired: this runs per packet.
+        guard !missing.allSatisfy(isLive) else { return }
+        missing = missing.filter(isLive)
     }
 }
