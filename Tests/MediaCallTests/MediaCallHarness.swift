@@ -15,7 +15,7 @@ struct MediaPeerEndpoint: SimulatedEndpoint {
     var pattern = TestPatternSource(width: 320, height: 240)
     let encoder: VP8Encoder
     let decoder: VP8Decoder
-    var packetizer = VP8RTPPacketizer()
+    var packetizer = VP8Packetizer(ssrc: SSRC(0), payloadType: PayloadType(truncating: 0), initialSequenceNumber: 0)
     var jitterBuffer: VideoJitterBuffer?
     var history: [UInt16: RTPPacket] = [:]
     let historyLength = 30
@@ -81,9 +81,11 @@ struct MediaPeerEndpoint: SimulatedEndpoint {
         guard let encoded = try? encoder.encode(frame, forceKeyframe: key) else { return }
         for output in encoded {
             if output.isKeyframe { keyframesSent += 1 }
-            for payload in packetizer.packets(for: output.data) {
-                if let packet = try? peer.sendRTP(mid: mid, payload: payload.payload[...],
-                                                  timestamp: frameNumber &* 3000, marker: payload.marker) {
+            let timestamp = frameNumber &* 3000
+            for payload in packetizer.packetize(frame: output.data[...], timestamp: timestamp,
+                                                keyframe: output.isKeyframe) {
+                if let packet = try? peer.sendRTP(mid: mid, payload: payload.payload,
+                                                  timestamp: timestamp, marker: payload.marker) {
                     history[packet.sequenceNumber] = packet
                     // A sender keeps about a second of packets for retransmission, not the whole call.
                     history[packet.sequenceNumber &- UInt16(historyLength)] = nil

@@ -2,7 +2,7 @@ import RTP
 import Testing
 import Wire
 
-/// VP8 over RTP through `VP8RTPPacketizer` and `VideoJitterBuffer`: reassembly, reordering, NACK with RTX repair,
+/// VP8 over RTP through `VP8Packetizer` and `VideoJitterBuffer`: reassembly, reordering, NACK with RTX repair,
 /// giving up with PLI, and withholding frames until a keyframe.
 @Suite struct VideoJitterBufferTests {
     static let mediaSSRC = SSRC(0x1111), rtxSSRC = SSRC(0x2222)
@@ -18,15 +18,11 @@ import Wire
 
     /// Packets of frames, numbered from `firstSequence`, 3000 ticks apart.
     static func packets(_ frames: [[UInt8]], firstSequence: UInt16 = 1000) -> [RTPPacket] {
-        var packetizer = VP8RTPPacketizer(maximumPayloadSize: 500)
-        var sequence = firstSequence
+        var packetizer = VP8Packetizer(ssrc: mediaSSRC, payloadType: vp8, initialSequenceNumber: firstSequence,
+                                       maxPayloadSize: 500)
         var result: [RTPPacket] = []
         for (index, frame) in frames.enumerated() {
-            for payload in packetizer.packets(for: frame) {
-                result.append(RTPPacket(marker: payload.marker, payloadType: vp8, sequenceNumber: sequence,
-                                        timestamp: UInt32(index * 3000), ssrc: mediaSSRC, payload: payload.payload[...]))
-                sequence &+= 1
-            }
+            result += packetizer.packetize(frame: frame[...], timestamp: UInt32(index * 3000), keyframe: frame[0] == 0x10)
         }
         return result
     }
@@ -141,7 +137,7 @@ import Wire
             if output.nacks > 0 { nackRounds += 1 }
         }
         #expect(out == [frames[0]])
-        #expect(nackRounds == 6, "asked six times, then gave up")
+        #expect(nackRounds == 10, "asked NackGenerator.maxRetries (10) times, then gave up")
         #expect(dropped == 2, "frame 1 given up, frame 2 withheld: it references frame 1")
         #expect(plis >= 1)
         // The keyframe the PLI asked for restarts decoding.

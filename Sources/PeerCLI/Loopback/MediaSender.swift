@@ -15,8 +15,9 @@ actor MediaSender {
     private var tone: ToneSource
     private let videoEncoder: VP8Encoder
     private let audioEncoder: OpusEncoder
-    private var videoPath = VP8RTPPacketizer()
-    private var history = RetransmissionStore(capacity: 1024)
+    /// The Peer assigns SSRC, sequence number and payload type when it sends; only payloads and markers are used.
+    private var packetizer = VP8Packetizer(ssrc: SSRC(0), payloadType: PayloadType(truncating: 0), initialSequenceNumber: 0)
+    private var history = RetransmissionHistory(capacity: 1024)
     private var keyframeRequested = false
     private let videoMid: Mid?
     private let audioMid: Mid?
@@ -53,18 +54,19 @@ actor MediaSender {
         let timestamp = UInt32(truncatingIfNeeded: Int64(number) * Int64(90_000 / format.fps))
         for output in encoded {
             if output.isKeyframe { stats.keyframesSent += 1 }
-            let packets = videoPath.packets(for: output.data)
+            let packets = packetizer.packetize(frame: output.data[...], timestamp: timestamp,
+                                               keyframe: output.isKeyframe)
             let sent: [RTPPacket] = (try? await runtime.withMachine { machine, _ in
                 var sent: [RTPPacket] = []
                 for packet in packets {
-                    sent.append(try machine.machine.sendRTP(mid: mid, payload: packet.payload[...],
+                    sent.append(try machine.machine.sendRTP(mid: mid, payload: packet.payload,
                                                             timestamp: timestamp, marker: packet.marker))
                 }
                 return sent
             }) ?? []
             for packet in sent {
                 videoSSRC = packet.ssrc
-                history.store(packet)
+                history.packetSent(packet)
                 stats.packetsSent += 1
                 stats.bytesSent += packet.encodedSize
             }
@@ -92,7 +94,7 @@ actor MediaSender {
     /// as RTX (RFC 4588).
     func retransmit(_ sequenceNumbers: [UInt16]) async {
         guard let mid = videoMid else { return }
-        let packets = sequenceNumbers.compactMap { history.packet($0) }
+        let packets = sequenceNumbers.compactMap { history.packet(sequenceNumber: $0) }
         guard !packets.isEmpty else { return }
         let resent = (try? await runtime.withMachine { machine, _ in
             for packet in packets { try machine.machine.resendRTX(packet, mid: mid) }
@@ -124,22 +126,6 @@ actor MediaSender {
 
     /// The receiver lost a frame it cannot repair (PLI, RFC 4585 §6.3.1): the next frame is a keyframe.
     func requestKeyframe() { keyframeRequested = true }
-}
-
-/// The last `capacity` packets sent, by sequence number, for answering NACKs.
-struct RetransmissionStore {
-    private var packets: [UInt16: RTPPacket] = [:]
-    private var order: [UInt16] = []
-    private let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    mutating func store(_ packet: RTPPacket) {
-        if packets.updateValue(packet, forKey: packet.sequenceNumber) == nil { order.append(packet.sequenceNumber) }
-        if order.count > capacity { packets[order.removeFirst()] = nil }
-    }
-
-    func packet(_ sequenceNumber: UInt16) -> RTPPacket? { packets[sequenceNumber] }
 }
 
 /// CPU time of the calling thread, for per-codec cost (CLOCK_THREAD_CPUTIME_ID).
