@@ -107,7 +107,7 @@ actor MediaSender {
     /// LSR/DLSR, from which `receiverReported` computes the round-trip time.
     func sendReport() async {
         guard videoMid != nil, let ssrc = videoSSRC else { return }
-        let report = SenderReport(ssrc: ssrc, ntpTimestamp: NTPTime.ntp(RuntimeClock.now()), rtpTimestamp: 0,
+        let report = SenderReport(ssrc: ssrc, ntpTimestamp: loopbackNTP.ntp(at: RuntimeClock.now()), rtpTimestamp: 0,
                                   packetCount: UInt32(truncatingIfNeeded: stats.packetsSent),
                                   octetCount: UInt32(truncatingIfNeeded: stats.bytesSent))
         let bytes = RTCPCompound(packets: [.senderReport(report)]).encoded
@@ -118,7 +118,7 @@ actor MediaSender {
     /// the receiver saw.
     func receiverReported(_ block: ReportBlock) {
         guard block.ssrc == videoSSRC, block.lastSenderReport != 0 else { return }
-        let now = UInt32(truncatingIfNeeded: NTPTime.ntp(RuntimeClock.now()) >> 16)
+        let now = loopbackNTP.compactNTP(at: RuntimeClock.now())
         let rtt = now &- block.lastSenderReport &- block.delaySinceLastSenderReport
         stats.rttMs = Double(rtt) * 1000 / 65536
         stats.fractionLost = Double(block.fractionLost) / 256
@@ -139,13 +139,6 @@ func processThreadCPU() -> Double {
 import Glibc
 #endif
 
-/// NTP timestamps (RFC 5905 §6: 32.32 fixed-point seconds) from the runtime's monotonic clock. Both ends of the
-/// loopback share the clock, and RTT only needs differences, so the era is irrelevant.
-enum NTPTime {
-    static func ntp(_ instant: Instant) -> UInt64 {
-        let nanoseconds = UInt64(max(0, instant.nanoseconds))
-        let seconds = nanoseconds / 1_000_000_000
-        let fraction = (nanoseconds % 1_000_000_000) << 32 / 1_000_000_000
-        return seconds << 32 | fraction
-    }
-}
+/// Both ends of the loopback share this process's monotonic clock; RTT needs only differences, so NTP time is
+/// simply that clock (RFC 5905 §6 fixed point) from its epoch.
+let loopbackNTP = NTPClock(referenceInstant: .zero, referenceNTP: 0)
