@@ -23,13 +23,8 @@ actor MediaReceiver {
     private var audioSamples: [Int16] = []
     private var referenceSamples: [Int16] = []
     private(set) var stats = DirectionStats()
-    private var lastSenderReport: (compact: UInt32, arrival: Instant)?
-    private var videoSequence = SequenceNumberUnwrapper()
-    private var videoBase: UInt64?
-    private var videoHighest: UInt64 = 0
-    private var videoReceived = 0
-    private var lastExpected = 0, lastReceived = 0
-    private var remoteVideoSSRC: SSRC?
+    /// RFC 3550 §A.3/A.8 statistics of the other side's video stream, for receiver reports.
+    private var videoStatistics: ReceiverStatistics?
     private(set) var connectedAt: Instant?
     private(set) var failure: String?
 
@@ -103,33 +98,19 @@ actor MediaReceiver {
         }
     }
 
-    /// Loss accounting over the original stream (RTX copies are repairs, not receptions), RFC 3550 §A.3.
+    /// Loss and jitter accounting over the original stream (RTX copies are repairs, not receptions).
     private func countVideo(_ packet: RTPPacket) {
         guard packet.payloadType != videoPath.rtxPayloadType else { return }
-        remoteVideoSSRC = packet.ssrc
-        let sequence = videoSequence.unwrap(packet.sequenceNumber).rawValue
-        if videoBase == nil { videoBase = sequence }
-        videoHighest = max(videoHighest, sequence)
-        videoReceived += 1
+        if videoStatistics == nil { videoStatistics = ReceiverStatistics(ssrc: packet.ssrc, clockRate: 90_000) }
+        videoStatistics?.packetReceived(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp,
+                                        arrival: RuntimeClock.now())
     }
 
-    /// A receiver report about the other side's video (RFC 3550 §6.4.2): loss and LSR/DLSR for its RTT.
+    /// A receiver report about the other side's video (RFC 3550 §6.4.2): loss, jitter and LSR/DLSR for its RTT.
     func sendReport() async {
-        guard let ssrc = remoteVideoSSRC, let base = videoBase else { return }
-        let expected = Int(videoHighest - base) + 1
-        let intervalExpected = expected - lastExpected, intervalReceived = videoReceived - lastReceived
-        lastExpected = expected
-        lastReceived = videoReceived
-        let intervalLost = max(0, intervalExpected - intervalReceived)
-        let fraction = intervalExpected > 0 ? UInt8(min(255, intervalLost * 256 / intervalExpected)) : 0
-        var lsr: UInt32 = 0, dlsr: UInt32 = 0
-        if let last = lastSenderReport {
-            lsr = last.compact
-            dlsr = UInt32(clamping: Int64((RuntimeClock.now() - last.arrival).milliseconds * 65.536))
-        }
-        let block = ReportBlock(ssrc: ssrc, fractionLost: fraction, cumulativeLost: Int32(expected - videoReceived),
-                                extendedHighestSequenceNumber: UInt32(truncatingIfNeeded: videoHighest),
-                                jitter: 0, lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
+        guard var statistics = videoStatistics else { return }
+        let block = statistics.makeReportBlock(now: RuntimeClock.now())
+        videoStatistics = statistics
         let bytes = RTCPCompound(packets: [.receiverReport(ReceiverReport(ssrc: SSRC(1), reports: [block]))]).encoded
         _ = try? await runtime.withMachine { machine, _ in try machine.machine.sendRTCP(bytes) }
     }
@@ -160,7 +141,7 @@ actor MediaReceiver {
             case .pictureLossIndication, .fullIntraRequest:
                 await localSender.requestKeyframe()
             case let .senderReport(report):
-                lastSenderReport = (report.compactNTP, RuntimeClock.now())
+                videoStatistics?.senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: RuntimeClock.now())
             case let .receiverReport(report):
                 for block in report.reports { await localSender.receiverReported(block) }
             default:
