@@ -40,10 +40,12 @@ fuzz-smoke: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-## Measurements for BENCHMARKS.md: call set-up time on loopback (release build).
+## Measurements for BENCHMARKS.md: call set-up time, and 30-second loopback calls at 0% and 5% loss (release build).
 bench: deps
 	$(SWIFT) build -c release
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/setup_time.py 20
+	.build/release/linkup loopback --duration 30
+	.build/release/linkup loopback --duration 30 --loss 0.05
 
 clean:
 	rm -rf .build Fuzz/.build .build-fuzz-corpus
