@@ -23,11 +23,16 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Peer", targets: ["Peer"]),
         .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "Signaling", targets: ["Signaling"]),
+        .library(name: "SignalingServer", targets: ["SignalingServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.4.0"),
     ],
     targets: systemLibraries + [
         // What Swift cannot import directly: variadic functions, function-like macros, VIDIOC_* numbers.
@@ -58,10 +63,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Engine.IO v4 / Socket.IO v5 packets, the LinkUp messages of PROTOCOL.md, and the WebSocket client.
+        .target(
+            name: "Signaling",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Socket.IO signaling server on Hummingbird 2 (websocket and long-polling), rooms, relay, web client.
+        .target(
+            name: "SignalingServer",
+            dependencies: [
+                "Signaling",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Web")]
+        ),
         .executableTarget(
             name: "PeerCLI",
             dependencies: [
                 "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime",
+                "Signaling", "SignalingServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -75,6 +102,8 @@ let package = Package(
         .testTarget(name: "MediaCallTests", dependencies: ["Peer", "Media", "RTP", "SDP", "Wire", "Simulation"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling"]),
+        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),
     ]
 )

@@ -11,6 +11,7 @@ debian_packages=(
     libssl-dev libsrtp2-dev libopus-dev libvpx-dev libv4l-dev libasound2-dev   # linked by LinkUp
     python3-venv                                                              # for .venv/
     ffmpeg                                                                    # checks the IVF and Ogg files LinkUp writes
+    chromium chromium-driver                                                  # the browser of the web-client tests
 )
 
 missing=()

@@ -1,0 +1,6 @@
+import SignalingServer
+import Testing
+
+@Test func webClientDirectoryIsNamed() {
+    #expect(SignalingServerModule.webDirectory == "Web")
+}

@@ -1,0 +1,6 @@
+import Signaling
+import Testing
+
+@Test func speaksEngineIOVersion4() {
+    #expect(SignalingModule.engineIOVersion == 4)
+}
