@@ -1,0 +1,219 @@
+import Foundation
+import Peer
+import PeerRuntime
+import SDP
+import Wire
+
+/// What a call leg tells the remote side through the signaling server.
+enum CallSignal: Sendable {
+    /// Our offer (we called).
+    case offer(String)
+    /// Our answer (we were called).
+    case answer(String)
+    /// A trickled local candidate, as the browser's `RTCIceCandidateInit`; nil is end-of-candidates.
+    case candidate(CandidateInit?)
+}
+
+/// A trickled ICE candidate in the shape browsers use (`RTCIceCandidateInit`): PROTOCOL.md's `candidate` payload.
+struct CandidateInit: Sendable, Equatable {
+    /// The `candidate:...` attribute text.
+    var candidate: String
+    var sdpMid: String?
+    var sdpMLineIndex: Int?
+}
+
+/// Receives a leg's peer events: the media endpoint of the call.
+protocol CallLegMedia: Actor {
+    func handle(_ event: PeerEvent) async
+}
+
+/// One call with one remote participant: a `Peer` in its own runtime and UDP sockets, its offer/answer and
+/// trickled candidates, and the media endpoint its events go to.
+///
+/// Candidates the remote side trickles before its description arrives are kept and applied after it (PROTOCOL.md:
+/// candidates may arrive before or after the SDP they belong to). Our own candidates are all in our SDP (every
+/// socket is bound before the description is made); later ones are trickled, and end-of-candidates follows our
+/// description.
+actor CallLeg {
+    /// The remote participant's signaling id and name.
+    let remoteID: String
+    let remoteName: String
+    let runtime: MachineRuntime<Peer>
+    private let signal: @Sendable (CallSignal) async -> Void
+    private var media: (any CallLegMedia)?
+    private var pendingCandidates: [String?] = []
+    private var hasRemoteDescription = false
+    private var hasSentDescription = false
+    private var consumer: Task<Void, Never>?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// When the call was placed or accepted (the start of set-up).
+    let startedAt: Instant
+    /// When the peer connected (ICE + DTLS), nil until then.
+    private(set) var connectedAt: Instant?
+    /// Why the peer failed, in a sentence; nil while it has not.
+    private(set) var failure: String?
+    /// The negotiated SRTP profile and selected pair, for the summary.
+    private(set) var transportDescription = ""
+
+    private init(remoteID: String, remoteName: String, runtime: MachineRuntime<Peer>,
+                 signal: @escaping @Sendable (CallSignal) async -> Void) {
+        self.remoteID = remoteID
+        self.remoteName = remoteName
+        self.runtime = runtime
+        self.signal = signal
+        startedAt = RuntimeNow.now()
+    }
+
+    /// A leg with its sockets bound on `addresses` (nil: every up interface, loopback included) and its
+    /// candidates gathered. `signal` sends what the remote side must hear.
+    static func make(remoteID: String, remoteName: String, addresses: [IPAddress]?,
+                     signal: @escaping @Sendable (CallSignal) async -> Void) async throws -> CallLeg {
+        let peer = try Peer(random: SystemRandomNumberGenerator())
+        let runtime = MachineRuntime(machine: peer)
+        var bound: [TransportAddress] = []
+        if let addresses {
+            for address in addresses { bound.append(try await runtime.bind(address)) }
+        } else {
+            bound = try await runtime.bind(try HostAddress.enumerate([.loopback]))
+        }
+        let local = bound
+        await runtime.withMachine { peer, now in
+            for (index, address) in local.enumerated() {
+                peer.addLocalHostCandidate(address, interfaceIndex: index, now: now)
+            }
+            peer.finishGathering(now: now)
+        }
+        let leg = CallLeg(remoteID: remoteID, remoteName: remoteName, runtime: runtime, signal: signal)
+        await leg.startConsuming()
+        return leg
+    }
+
+    private func startConsuming() {
+        let events = runtime.events
+        consumer = Task { [weak self] in
+            for await event in events { await self?.handle(event) }
+        }
+    }
+
+    /// Routes the peer's events to `media` from now on.
+    func attach(_ media: any CallLegMedia) {
+        self.media = media
+    }
+
+    /// The transceivers negotiated, for the media endpoint.
+    func transceivers() async -> [Transceiver] {
+        await runtime.withMachine { peer, _ in peer.transceivers }
+    }
+
+    // MARK: Offer / answer
+
+    /// Creates and sends our offer (we placed the call).
+    func sendOffer() async throws {
+        let sdp = try await runtime.withMachine { peer, now in
+            let sdp = try peer.createOffer()
+            try peer.setLocalDescription(sdp, type: .offer, now: now)
+            return sdp
+        }
+        await signal(.offer(sdp))
+        await descriptionSent()
+    }
+
+    /// Applies the remote offer, then creates and sends our answer (we were called).
+    func answer(offer: String) async throws {
+        let sdp = try await runtime.withMachine { peer, now in
+            try peer.setRemoteDescription(offer, type: .offer, now: now)
+            let sdp = try peer.createAnswer()
+            try peer.setLocalDescription(sdp, type: .answer, now: now)
+            return sdp
+        }
+        await remoteDescriptionApplied()
+        await signal(.answer(sdp))
+        await descriptionSent()
+    }
+
+    /// Applies the remote answer to our offer.
+    func accept(answer: String) async throws {
+        try await runtime.withMachine { peer, now in
+            try peer.setRemoteDescription(answer, type: .answer, now: now)
+        }
+        await remoteDescriptionApplied()
+    }
+
+    /// A candidate the remote side trickled (nil: end-of-candidates); kept until its description is applied.
+    func addRemoteCandidate(_ candidate: String?) async {
+        guard hasRemoteDescription else {
+            pendingCandidates.append(candidate)
+            return
+        }
+        do {
+            try await runtime.withMachine { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
+        } catch {
+            printError("linkup: ignoring a candidate from \(remoteName): \(error)")
+        }
+    }
+
+    private func remoteDescriptionApplied() async {
+        hasRemoteDescription = true
+        let pending = pendingCandidates
+        pendingCandidates.removeAll()
+        for candidate in pending { await addRemoteCandidate(candidate) }
+    }
+
+    private func descriptionSent() async {
+        hasSentDescription = true
+        // Every candidate is in the description already: gathering finished before it was made.
+        await signal(.candidate(nil))
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: PeerEvent) async {
+        switch event {
+        case let .localCandidate(candidate, mid, index) where hasSentDescription:
+            await signal(.candidate(CandidateInit(candidate: "candidate:" + candidate.attributeValue,
+                                                  sdpMid: mid.rawValue, sdpMLineIndex: index)))
+        case .connectionStateChanged(.connected):
+            if connectedAt == nil {
+                connectedAt = RuntimeNow.now()
+                transportDescription = await runtime.withMachine { peer, _ in
+                    "\(peer.negotiatedProfile?.description ?? "?") over \(peer.selectedPair?.description ?? "?")"
+                }
+            }
+            wake()
+        case let .failed(error):
+            failure = error.description
+            wake()
+        default:
+            break
+        }
+        await media?.handle(event)
+    }
+
+    private func wake() {
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+
+    /// Waits until the peer connects or fails, or `timeout` passes; true when connected.
+    func waitForConnection(timeout: Duration) async -> Bool {
+        let deadline = RuntimeNow.now() + timeout
+        while connectedAt == nil, failure == nil, RuntimeNow.now() < deadline {
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(100))
+                await self?.wake()
+            }
+            await withCheckedContinuation { waiters.append($0) }
+            timer.cancel()
+        }
+        return connectedAt != nil
+    }
+
+    /// Closes the peer (a DTLS close_notify goes out) and its sockets.
+    func close() async {
+        await runtime.withMachine { peer, now in peer.close(now: now) }
+        await runtime.close()
+        consumer?.cancel()
+        wake()
+    }
+}

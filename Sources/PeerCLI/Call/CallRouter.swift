@@ -1,0 +1,209 @@
+import Foundation
+import Wire
+
+/// A signaling event that concerns calls, already decoded (PROTOCOL.md "server → client").
+enum CallEvent: Sendable {
+    case peerJoined(id: String, name: String)
+    case peerLeft(id: String)
+    case incomingCall(from: String, name: String)
+    case callAccepted(from: String)
+    case callRejected(from: String, reason: String?)
+    case offer(from: String, sdp: String)
+    case answer(from: String, sdp: String)
+    /// nil candidate: end-of-candidates.
+    case candidate(from: String, candidate: String?)
+    case hangup(from: String)
+}
+
+/// What the router asks of the signaling connection: the PROTOCOL.md requests a call needs.
+protocol CallSignaling: Sendable {
+    func call(_ to: String) async throws
+    func accept(_ to: String) async throws
+    func reject(_ to: String, reason: String) async throws
+    func offer(_ to: String, sdp: String) async throws
+    func answer(_ to: String, sdp: String) async throws
+    func candidate(_ to: String, _ candidate: CandidateInit?) async throws
+    func hangup(_ to: String) async throws
+}
+
+/// The calls of one signaling participant, one `CallLeg` per remote participant: `linkup call` has one, a bot
+/// many. It turns signaling events into leg actions (PROTOCOL.md: the caller offers after `callAccepted`, the
+/// callee answers) and ends a leg on `hangup`, `callRejected` or `peer-left`.
+actor CallRouter {
+    /// How a leg's media is made and finished; the router only knows the leg.
+    struct MediaHooks: Sendable {
+        /// Attaches media to a new leg (called once the leg has a description, so transceivers are known).
+        var start: @Sendable (CallLeg) async throws -> Void
+        /// The leg ended (hangup, failure, peer left or shutdown); `reason` says why.
+        var end: @Sendable (CallLeg, String) async -> Void
+    }
+
+    private let signaling: any CallSignaling
+    private let addresses: [IPAddress]?
+    private let hooks: MediaHooks
+    /// Whether incoming calls are accepted (bots, `linkup call --answer`); otherwise they are rejected as busy.
+    private let acceptsCalls: Bool
+    /// At most this many calls at once; more are rejected.
+    private let maximumCalls: Int
+    private var legs: [String: CallLeg] = [:]
+    /// Participants we called that have not answered yet, and those we accepted that have not offered yet.
+    private var outgoing: Set<String> = []
+    private var accepted: [String: String] = [:]
+    /// Candidates that arrived before the leg existed (a browser may trickle before its offer is relayed).
+    private var earlyCandidates: [String: [String?]] = [:]
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Why outgoing calls ended without a leg (rejected), by participant.
+    private(set) var rejections: [String: String] = [:]
+    /// Every leg that started, in order (kept after they end, for summaries).
+    private(set) var history: [CallLeg] = []
+
+    init(signaling: any CallSignaling, addresses: [IPAddress]?, acceptsCalls: Bool, maximumCalls: Int = 64,
+         hooks: MediaHooks) {
+        self.signaling = signaling
+        self.addresses = addresses
+        self.acceptsCalls = acceptsCalls
+        self.maximumCalls = maximumCalls
+        self.hooks = hooks
+    }
+
+    /// The legs in progress.
+    var activeLegs: [CallLeg] { Array(legs.values) }
+
+    /// Places a call to `id` (PROTOCOL.md `call`); the offer follows its `callAccepted`.
+    func place(to id: String) async throws {
+        outgoing.insert(id)
+        try await signaling.call(id)
+    }
+
+    /// Handles one signaling event.
+    func handle(_ event: CallEvent) async {
+        switch event {
+        case let .incomingCall(from, name):
+            await incomingCall(from: from, name: name)
+        case let .callAccepted(from):
+            guard outgoing.remove(from) != nil else { return }
+            await startLeg(remoteID: from, remoteName: from, asCaller: true, offer: nil)
+        case let .callRejected(from, reason):
+            guard outgoing.remove(from) != nil else { return }
+            rejections[from] = reason ?? "rejected"
+            wake()
+        case let .offer(from, sdp):
+            if let leg = legs[from] {
+                // A renegotiation is not supported yet: say so rather than corrupt the call.
+                printError("linkup: ignoring a second offer from \(await leg.remoteName) (renegotiation is not supported)")
+                return
+            }
+            guard let name = accepted.removeValue(forKey: from) else {
+                printError("linkup: ignoring an offer from \(from), whose call we did not accept")
+                return
+            }
+            await startLeg(remoteID: from, remoteName: name, asCaller: false, offer: sdp)
+        case let .answer(from, sdp):
+            guard let leg = legs[from] else { return }
+            do {
+                try await leg.accept(answer: sdp)
+            } catch {
+                await end(from, reason: "its answer was refused: \(error)")
+            }
+        case let .candidate(from, candidate):
+            if let leg = legs[from] {
+                await leg.addRemoteCandidate(candidate)
+            } else if accepted[from] != nil || outgoing.contains(from) {
+                earlyCandidates[from, default: []].append(candidate)
+            }
+        case let .hangup(from):
+            outgoing.remove(from)
+            accepted.removeValue(forKey: from)
+            await end(from, reason: "the other side hung up")
+        case let .peerLeft(id):
+            outgoing.remove(id)
+            accepted.removeValue(forKey: id)
+            await end(id, reason: "the other side left the room")
+        case .peerJoined:
+            wake()
+        }
+    }
+
+    private func incomingCall(from: String, name: String) async {
+        guard acceptsCalls, legs.count + accepted.count < maximumCalls, legs[from] == nil else {
+            let reason = acceptsCalls ? "busy" : "not accepting calls"
+            try? await signaling.reject(from, reason: reason)
+            return
+        }
+        accepted[from] = name
+        do {
+            try await signaling.accept(from)
+        } catch {
+            accepted.removeValue(forKey: from)
+            printError("linkup: could not accept the call from \(name): \(error)")
+        }
+    }
+
+    private func startLeg(remoteID: String, remoteName: String, asCaller: Bool, offer: String?) async {
+        let signaling = self.signaling
+        do {
+            let leg = try await CallLeg.make(remoteID: remoteID, remoteName: remoteName, addresses: addresses) {
+                signal in
+                do {
+                    switch signal {
+                    case let .offer(sdp): try await signaling.offer(remoteID, sdp: sdp)
+                    case let .answer(sdp): try await signaling.answer(remoteID, sdp: sdp)
+                    case let .candidate(candidate): try await signaling.candidate(remoteID, candidate)
+                    }
+                } catch {
+                    printError("linkup: could not signal to \(remoteName): \(error)")
+                }
+            }
+            legs[remoteID] = leg
+            history.append(leg)
+            if let offer {
+                try await leg.answer(offer: offer)
+            } else {
+                try await leg.sendOffer()
+            }
+            for candidate in earlyCandidates.removeValue(forKey: remoteID) ?? [] {
+                await leg.addRemoteCandidate(candidate)
+            }
+            try await hooks.start(leg)
+            wake()
+        } catch {
+            printError("linkup: the call with \(remoteName) could not start: \(error)")
+            try? await signaling.hangup(remoteID)
+            await end(remoteID, reason: "it could not start: \(error)")
+        }
+    }
+
+    /// Ends the leg with `id`, if any: its media finishes (files are closed), the peer closes.
+    func end(_ id: String, reason: String) async {
+        earlyCandidates.removeValue(forKey: id)
+        guard let leg = legs.removeValue(forKey: id) else { return }
+        await hooks.end(leg, reason)
+        await leg.close()
+        wake()
+    }
+
+    /// Hangs up every call (PROTOCOL.md `hangup`) and ends it.
+    func hangUpAll(reason: String) async {
+        for id in Array(legs.keys) {
+            try? await signaling.hangup(id)
+            await end(id, reason: reason)
+        }
+    }
+
+    private func wake() {
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+
+    /// Waits until something changes (a leg starts or ends, a call is rejected, someone joins) or 100 ms pass.
+    func waitForChange() async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(100))
+            await self?.wakeFromTimer()
+        }
+        await withCheckedContinuation { waiters.append($0) }
+        timer.cancel()
+    }
+
+    private func wakeFromTimer() { wake() }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+
+/// Where a call's outgoing video comes from (`--video`).
+enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, Equatable {
+    /// The synthetic test pattern (frame number and capture time in the picture), optionally `testsrc:WxH@fps`.
+    case testPattern(width: Int, height: Int, fps: Int)
+    /// A VP8 IVF file, looped.
+    case ivfFile(String)
+    /// A V4L2 camera, e.g. `v4l2:/dev/video0`.
+    case camera(String)
+    /// Send back what the remote side sends (bots).
+    case echo
+    /// No video is sent.
+    case none
+
+    /// Parses `testsrc`, `testsrc:640x480@30`, `file:clip.ivf`, `v4l2:/dev/video0`, `echo` or `none`.
+    init?(argument: String) {
+        let (scheme, rest) = Self.split(argument)
+        switch scheme {
+        case "testsrc":
+            guard let rest else { self = .testPattern(width: 640, height: 480, fps: 30); return }
+            guard let format = VideoFormat(argument: rest) else { return nil }
+            self = .testPattern(width: format.width, height: format.height, fps: format.fps)
+        case "file":
+            guard let rest, !rest.isEmpty else { return nil }
+            self = .ivfFile(rest)
+        case "v4l2":
+            self = .camera(rest.flatMap { $0.isEmpty ? nil : $0 } ?? "/dev/video0")
+        case "echo" where rest == nil:
+            self = .echo
+        case "none" where rest == nil:
+            self = .none
+        default:
+            return nil
+        }
+    }
+
+    static func split(_ argument: String) -> (String, String?) {
+        guard let colon = argument.firstIndex(of: ":") else { return (argument.lowercased(), nil) }
+        return (argument[..<colon].lowercased(), String(argument[argument.index(after: colon)...]))
+    }
+
+    var description: String {
+        switch self {
+        case let .testPattern(width, height, fps): return "testsrc:\(width)x\(height)@\(fps)"
+        case let .ivfFile(path): return "file:\(path)"
+        case let .camera(path): return "v4l2:\(path)"
+        case .echo: return "echo"
+        case .none: return "none"
+        }
+    }
+
+    static let defaultValueDescription = "testsrc:640x480@30"
+}
+
+/// Where a call's outgoing audio comes from (`--audio`).
+enum AudioSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, Equatable {
+    /// A sine tone, `tone` (440 Hz) or `tone:660`.
+    case tone(frequency: Double)
+    /// An Ogg Opus file, looped.
+    case oggFile(String)
+    /// An ALSA capture device, e.g. `alsa:default`.
+    case microphone(String)
+    /// Send back what the remote side sends (bots).
+    case echo
+    /// No audio is sent.
+    case none
+
+    /// Parses `tone`, `tone:660`, `file:speech.ogg`, `alsa:default`, `echo` or `none`.
+    init?(argument: String) {
+        let (scheme, rest) = VideoSourceSpec.split(argument)
+        switch scheme {
+        case "tone":
+            guard let rest else { self = .tone(frequency: 440); return }
+            guard let hertz = Double(rest), (20...20_000).contains(hertz) else { return nil }
+            self = .tone(frequency: hertz)
+        case "file":
+            guard let rest, !rest.isEmpty else { return nil }
+            self = .oggFile(rest)
+        case "alsa":
+            self = .microphone(rest.flatMap { $0.isEmpty ? nil : $0 } ?? "default")
+        case "echo" where rest == nil:
+            self = .echo
+        case "none" where rest == nil:
+            self = .none
+        default:
+            return nil
+        }
+    }
+
+    var description: String {
+        switch self {
+        case let .tone(frequency): return "tone:\(Int(frequency))"
+        case let .oggFile(path): return "file:\(path)"
+        case let .microphone(device): return "alsa:\(device)"
+        case .echo: return "echo"
+        case .none: return "none"
+        }
+    }
+
+    static let defaultValueDescription = "tone:440"
+}
