@@ -12,6 +12,7 @@ debian_packages=(
     python3-venv                                                              # for .venv/
     ffmpeg                                                                    # checks the IVF and Ogg files LinkUp writes
     chromium chromium-driver                                                  # the browser of the web-client tests
+    curl                                                                      # make demo waits for the server with it
 )
 
 missing=()

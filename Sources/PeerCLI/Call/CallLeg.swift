@@ -2,6 +2,7 @@ import Foundation
 import Peer
 import PeerRuntime
 import SDP
+import Signaling
 import Wire
 
 /// What a call leg tells the remote side through the signaling server.
@@ -11,15 +12,7 @@ enum CallSignal: Sendable {
     /// Our answer (we were called).
     case answer(String)
     /// A trickled local candidate, as the browser's `RTCIceCandidateInit`; nil is end-of-candidates.
-    case candidate(CandidateInit?)
-}
-
-/// A trickled ICE candidate in the shape browsers use (`RTCIceCandidateInit`): PROTOCOL.md's `candidate` payload.
-struct CandidateInit: Sendable, Equatable {
-    /// The `candidate:...` attribute text.
-    var candidate: String
-    var sdpMid: String?
-    var sdpMLineIndex: Int?
+    case candidate(ICECandidateInit?)
 }
 
 /// Receives a leg's peer events: the media endpoint of the call.
@@ -171,7 +164,7 @@ actor CallLeg {
     private func handle(_ event: PeerEvent) async {
         switch event {
         case let .localCandidate(candidate, mid, index) where hasSentDescription:
-            await signal(.candidate(CandidateInit(candidate: "candidate:" + candidate.attributeValue,
+            await signal(.candidate(ICECandidateInit(candidate: "candidate:" + candidate.attributeValue,
                                                   sdpMid: mid.rawValue, sdpMLineIndex: index)))
         case .connectionStateChanged(.connected):
             if connectedAt == nil {

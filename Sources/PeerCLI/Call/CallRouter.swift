@@ -1,4 +1,5 @@
 import Foundation
+import Signaling
 import Wire
 
 /// A signaling event that concerns calls, already decoded (PROTOCOL.md "server → client").
@@ -22,7 +23,7 @@ protocol CallSignaling: Sendable {
     func reject(_ to: String, reason: String) async throws
     func offer(_ to: String, sdp: String) async throws
     func answer(_ to: String, sdp: String) async throws
-    func candidate(_ to: String, _ candidate: CandidateInit?) async throws
+    func candidate(_ to: String, _ candidate: ICECandidateInit?) async throws
     func hangup(_ to: String) async throws
 }
 

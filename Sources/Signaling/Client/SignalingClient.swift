@@ -68,7 +68,8 @@ public actor SignalingClient {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         /// The sentence.
         public var description: String
-        init(_ description: String) { self.description = description }
+        /// A failure that says `description`.
+        public init(_ description: String) { self.description = description }
     }
 
     /// The events, in order; finished when the client closes.

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Signaling
+import Wire
+
+/// `linkup bot`: a headless participant that stays in a room and accepts every call: it echoes each caller's
+/// media back, records it, or plays a source to it.
+struct BotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bot",
+        abstract: "Stay in a room as a headless bot that echoes, records or plays media to every caller.",
+        discussion: """
+            Joins --room on a LinkUp signaling server and accepts every call, each with its own peer, up to \
+            --max-calls at once. Modes:
+              echo    sends each caller's own video and audio back to it (no re-encoding);
+              record  writes each caller's video and audio to --record DIR as NAME-ID.ivf and NAME-ID.ogg;
+              play    sends --video and --audio (test pattern and tone by default) to each caller.
+            It runs until interrupted (Ctrl-C, SIGTERM), or for --duration seconds; it then hangs up every call \
+            and finishes its files. A line goes to standard error for every call that starts or ends; with \
+            --json, each ended call is also printed on standard output as one JSON object.
+            """)
+
+    /// What the bot does with each call.
+    enum Mode: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case echo, record, play
+    }
+
+    @OptionGroup var signaling: SignalingOptions
+
+    @Option(help: "echo, record or play.")
+    var mode: Mode
+
+    @Option(help: "The directory recordings go to (record mode; created if missing).")
+    var record: String?
+
+    @Option(help: "Video to play: testsrc[:WxH@fps], file:PATH.ivf, or none (play mode).")
+    var video: VideoSourceSpec = .testPattern(width: 640, height: 480, fps: 30)
+
+    @Option(help: "Audio to play: tone[:Hz], file:PATH.ogg, or none (play mode).")
+    var audio: AudioSourceSpec = .tone(frequency: 440)
+
+    @Option(help: "Calls held at once; more are rejected as busy.")
+    var maxCalls = 16
+
+    @Option(help: "Leave after this many seconds (default: run until interrupted).")
+    var duration: Double?
+
+    @Flag(help: "Print each ended call as one JSON object on standard output.")
+    var json = false
+
+    func validate() throws {
+        if mode == .record, record == nil { throw ValidationError("record mode needs --record DIR") }
+        if mode != .record, record != nil { throw ValidationError("--record is for --mode record") }
+        guard (1...256).contains(maxCalls) else { throw ValidationError("--max-calls must be in 1...256") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+        if video == .echo || audio == .echo { throw ValidationError("use --mode echo to echo") }
+    }
+
+    func run() async throws {
+        if let record {
+            do {
+                try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
+            } catch {
+                printError("linkup bot: cannot create the recording directory \(record): \(error)")
+                throw ExitCode.failure
+            }
+        }
+        let plan: CallMediaPlan
+        switch mode {
+        case .echo: plan = CallMediaPlan(video: .echo, audio: .echo, recordDirectory: nil, fileTag: "bot")
+        case .record: plan = CallMediaPlan(video: .none, audio: .none, recordDirectory: record, fileTag: "bot")
+        case .play: plan = CallMediaPlan(video: video, audio: audio, recordDirectory: nil, fileTag: "bot")
+        }
+        let json = self.json
+        let media = MediaRegistry(plan: plan) { result in
+            printError("linkup bot: call with \(result.remoteName) ended (\(result.reason)): \(result.summary.oneLine)")
+            if json { print(result.json.serialized) }
+        }
+        let session: RoomSession
+        do {
+            session = try await RoomSession.join(signaling, defaultName: "\(mode.rawValue)-bot")
+        } catch let error as CallError {
+            printError("linkup bot: \(error)")
+            throw ExitCode.failure
+        }
+        let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
+                                addresses: signaling.bindAddresses, acceptsCalls: true, maximumCalls: maxCalls,
+                                hooks: media.hooks)
+        let pump = session.pump(into: router, verbose: true)
+        printError("linkup bot: \(mode.rawValue) bot \"\(session.me.name)\" (\(session.me.id)) is in room " +
+                   "\"\(session.room)\"; waiting for calls")
+        let stop = ShutdownSignal()
+        let deadline = duration.map { RuntimeNow.now() + .milliseconds(Int64($0 * 1000)) }
+        while !stop.requested, deadline.map({ RuntimeNow.now() < $0 }) ?? true {
+            await router.waitForChange()
+        }
+        printError("linkup bot: leaving (\(stop.requested ? "interrupted" : "duration reached"))")
+        await router.hangUpAll(reason: "the bot is leaving")
+        pump.cancel()
+        await session.leave()
+    }
+}

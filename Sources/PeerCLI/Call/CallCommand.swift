@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Signaling
+import Wire
+
+/// `linkup call`: join a room through a signaling server and call someone there (or answer a call), with live
+/// stats while it runs and a summary at the end.
+struct CallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Join a room on a signaling server and call someone (or answer), with live stats.",
+        discussion: """
+            Connects to a LinkUp signaling server (linkup serve, PROTOCOL.md), joins --room, and calls the \
+            participant named --to (or the first other participant; if the room is empty it waits --wait seconds \
+            for someone to join). With --answer it waits for a call instead and accepts it. Media runs for \
+            --duration seconds (or until the other side hangs up), then it hangs up and prints a summary: set-up \
+            time (call to connected, and to the first remote video frame decoded), frames, bitrate, loss, \
+            NACK/PLI, RTT and, when the other side sends LinkUp's test pattern, PSNR and latency.
+
+            Sources: --video testsrc[:WxH@fps] | file:clip.ivf | none, --audio tone[:Hz] | file:clip.ogg | none. \
+            --record DIR writes what is received to DIR as IVF (VP8) and Ogg (Opus).
+
+            Examples:
+              linkup call --server http://127.0.0.1:8080 --room demo --to echo-bot --duration 10
+              linkup call --server http://127.0.0.1:8080 --room demo --answer --record /tmp/rec
+            """)
+
+    @OptionGroup var signaling: SignalingOptions
+
+    @Option(help: "Call the participant with this name (default: the first other participant).")
+    var to: String?
+
+    @Flag(help: "Wait for an incoming call and accept it, instead of calling.")
+    var answer = false
+
+    @Option(help: "Video to send: testsrc[:WxH@fps], file:PATH.ivf, or none.")
+    var video: VideoSourceSpec = .testPattern(width: 640, height: 480, fps: 30)
+
+    @Option(help: "Audio to send: tone[:Hz], file:PATH.ogg, or none.")
+    var audio: AudioSourceSpec = .tone(frequency: 440)
+
+    @Option(help: "Write the received video (IVF) and audio (Ogg Opus) into this directory.")
+    var record: String?
+
+    @Option(help: "Seconds of media before hanging up.")
+    var duration: Double = 30
+
+    @Option(help: "Seconds to wait for someone to call (or to answer, or to join).")
+    var wait: Double = 30
+
+    @Flag(help: "Print the summary as one JSON object on standard output (and no live line).")
+    var json = false
+
+    func validate() throws {
+        guard duration > 0, duration <= 24 * 3600 else { throw ValidationError("--duration must be in (0, 86400]") }
+        guard wait > 0, wait <= 3600 else { throw ValidationError("--wait must be in (0, 3600]") }
+        if answer, to != nil { throw ValidationError("choose one of --to and --answer") }
+        for spec in [video] where spec == .echo { throw ValidationError("--video echo is for bots (linkup bot)") }
+        for spec in [audio] where spec == .echo { throw ValidationError("--audio echo is for bots (linkup bot)") }
+    }
+
+    func run() async throws {
+        do {
+            let summary = try await placeOrAnswer()
+            if json {
+                print(summary.json.serialized)
+            } else {
+                print(summary.text)
+            }
+            if !summary.succeeded { throw ExitCode.failure }
+        } catch let error as CallError {
+            printError("linkup call: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func placeOrAnswer() async throws -> CallSummary {
+        let plan = CallMediaPlan(video: video, audio: audio, recordDirectory: record, fileTag: "call")
+        let media = MediaRegistry(plan: plan)
+        let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
+        let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
+                                addresses: signaling.bindAddresses, acceptsCalls: answer, maximumCalls: 1,
+                                hooks: media.hooks)
+        let pump = session.pump(into: router, verbose: !json)
+        defer { pump.cancel() }
+        if !json { printError("linkup call: joined \"\(session.room)\" as \(session.me.name) (\(session.me.id))") }
+
+        let callStart = RuntimeNow.now()
+        var summary = CallSummary(room: session.room, me: session.me.name)
+        do {
+            if answer {
+                if !json { printError("linkup call: waiting up to \(Int(wait)) s for a call") }
+            } else {
+                guard let target = await session.roster.waitFor(name: to, timeout: .milliseconds(Int64(wait * 1000)))
+                else {
+                    throw CallError(to.map { "nobody named \"\($0)\" joined \"\(session.room)\" within \(Int(wait)) s" }
+                                    ?? "nobody else joined \"\(session.room)\" within \(Int(wait)) s")
+                }
+                summary.remote = target.name
+                if !json { printError("linkup call: calling \(target.name) (\(target.id))") }
+                try await router.place(to: target.id)
+            }
+            let leg = try await waitForLeg(router, timeout: wait)
+            summary.remote = await leg.remoteName
+            guard await leg.waitForConnection(timeout: .seconds(15)) else {
+                throw CallError("the call with \(await leg.remoteName) did not connect: " +
+                                (await leg.failure ?? "no connection within 15 s"))
+            }
+            let connectedAt = await leg.connectedAt ?? RuntimeNow.now()
+            summary.connectMs = (connectedAt - callStart).milliseconds
+            summary.transport = await leg.transportDescription
+            if !json {
+                printError("linkup call: connected to \(await leg.remoteName) in \(Int(summary.connectMs ?? 0)) ms " +
+                           "(\(summary.transport))")
+            }
+            summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt)
+        } catch let error as CallError {
+            summary.endReason = error.description
+            summary.failed = true
+        }
+        await router.hangUpAll(reason: "the call's duration ended")
+        if let result = await media.results.first {
+            summary.media = result.summary
+            if let first = result.firstVideoFrameAt { summary.firstFrameMs = (first - callStart).milliseconds }
+            if summary.endReason == nil { summary.endReason = result.reason }
+        }
+        await session.leave()
+        return summary
+    }
+
+    /// The call's leg, once the other side accepted (or called); fails on rejection or time-out.
+    private func waitForLeg(_ router: CallRouter, timeout: Double) async throws -> CallLeg {
+        let deadline = RuntimeNow.now() + .milliseconds(Int64(timeout * 1000))
+        while RuntimeNow.now() < deadline {
+            if let leg = await router.history.first { return leg }
+            if let (id, reason) = await router.rejections.first {
+                throw CallError("\(id) rejected the call: \(reason)")
+            }
+            await router.waitForChange()
+        }
+        throw CallError(answer ? "no call came within \(Int(timeout)) s" : "no answer within \(Int(timeout)) s")
+    }
+
+    /// Media until the duration passes or the leg ends; a live line every second. Returns why it ended, if the
+    /// other side ended it.
+    private func runMedia(router: CallRouter, media: MediaRegistry, leg: CallLeg, from start: Instant) async -> String? {
+        let end = start + .milliseconds(Int64(duration * 1000))
+        var nextLine = start + .seconds(1)
+        while RuntimeNow.now() < end {
+            if await router.activeLegs.isEmpty { return await media.results.first?.reason }
+            if !json, RuntimeNow.now() >= nextLine {
+                nextLine = nextLine + .seconds(1)
+                let seconds = Int((RuntimeNow.now() - start).milliseconds / 1000)
+                for line in await media.liveLines() { printError("[\(seconds)s] \(line)") }
+            }
+            await router.waitForChange()
+        }
+        return nil
+    }
+}

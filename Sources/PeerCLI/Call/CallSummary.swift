@@ -1,0 +1,56 @@
+import Signaling
+
+/// What `linkup call` prints at the end: who, how fast it connected, why it ended, and the media numbers.
+struct CallSummary {
+    var room: String
+    var me: String
+    var remote: String?
+    /// The SRTP profile and the selected candidate pair.
+    var transport = ""
+    /// From placing (or receiving) the call to ICE + DTLS connected.
+    var connectMs: Double?
+    /// From placing (or receiving) the call to the first remote video frame decoded.
+    var firstFrameMs: Double?
+    var endReason: String?
+    var failed = false
+    /// The media summary in words and as JSON, when media ran.
+    var media: MediaSummaryText?
+
+    /// Whether the call connected and ran (even if the other side hung up early).
+    var succeeded: Bool { !failed && connectMs != nil }
+
+    var text: String {
+        var lines = ["Call in room \"\(room)\" as \(me)" + (remote.map { " with \($0)" } ?? "")]
+        if let connectMs {
+            lines.append("  connected after \(Int(connectMs.rounded())) ms (\(transport))")
+        } else {
+            lines.append("  did not connect")
+        }
+        lines.append("  first remote video frame decoded after " +
+                     (firstFrameMs.map { "\(Int($0.rounded())) ms" } ?? "(none)"))
+        if let endReason { lines.append("  ended: \(endReason)") }
+        if let media { lines.append(contentsOf: media.lines.map { "  " + $0 }) }
+        return lines.joined(separator: "\n")
+    }
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "room": .string(room), "self": .string(me), "connected": .bool(connectMs != nil),
+            "transport": .string(transport), "failed": .bool(failed),
+        ]
+        if let remote { object["remote"] = .string(remote) }
+        if let connectMs { object["connectMs"] = .number(connectMs) }
+        if let firstFrameMs { object["firstFrameMs"] = .number(firstFrameMs) }
+        if let endReason { object["endReason"] = .string(endReason) }
+        if let media { object["media"] = media.json }
+        return .object(object)
+    }
+}
+
+/// A media summary ready to print: lines of text and the same as JSON.
+struct MediaSummaryText: Sendable {
+    var lines: [String]
+    var json: JSONValue
+    /// One short line (for a bot's log).
+    var oneLine: String
+}

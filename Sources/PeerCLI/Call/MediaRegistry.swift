@@ -1,0 +1,110 @@
+import Foundation
+import Signaling
+import Wire
+
+/// What every call of a `linkup call` or `linkup bot` sends and records.
+struct CallMediaPlan: Sendable {
+    var video: VideoSourceSpec
+    var audio: AudioSourceSpec
+    /// Received media goes to `<directory>/<caller name>-<caller id>.ivf/.ogg` when set.
+    var recordDirectory: String?
+    /// A word for log lines ("call", "bot").
+    var fileTag: String
+
+    /// The media endpoint configuration for a call with `remoteName` (`remoteID`).
+    func configuration(remoteName: String, remoteID: String) throws -> CallMediaConfiguration {
+        var configuration = CallMediaConfiguration()
+        switch video {
+        case let .testPattern(width, height, fps):
+            configuration.video = .testPattern(VideoFormat(width: width, height: height, fps: fps))
+        case let .ivfFile(path): configuration.video = .ivf(path: path)
+        case .echo: configuration.video = .echo
+        case .none: configuration.video = .none
+        case let .camera(path):
+            throw CallError("--video v4l2:\(path): sending from a camera is not wired into calls yet")
+        }
+        switch audio {
+        case let .tone(frequency): configuration.audio = .tone(frequency)
+        case let .oggFile(path): configuration.audio = .ogg(path: path)
+        case .echo: configuration.audio = .echo
+        case .none: configuration.audio = .none
+        case let .microphone(device):
+            throw CallError("--audio alsa:\(device): sending from a microphone is not wired into calls yet")
+        }
+        if let recordDirectory {
+            configuration.recording = .init(directory: recordDirectory,
+                                            name: Self.fileName(remoteName: remoteName, remoteID: remoteID))
+        }
+        return configuration
+    }
+
+    /// A file name safe on any file system: the caller's name and id, other characters replaced by `_`.
+    static func fileName(remoteName: String, remoteID: String) -> String {
+        let safe = { (text: String) in
+            String(text.prefix(64).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+        }
+        return "\(safe(remoteName))-\(safe(remoteID))"
+    }
+}
+
+/// The media endpoints of a participant's calls: made when a leg starts, finished when it ends, their
+/// summaries kept.
+actor MediaRegistry {
+    /// A finished call's media.
+    struct Result: Sendable {
+        var remoteName: String
+        var remoteID: String
+        var reason: String
+        var summary: MediaSummaryText
+        var firstVideoFrameAt: Instant?
+        var json: JSONValue {
+            ["remote": .string(remoteName), "remoteId": .string(remoteID), "endReason": .string(reason),
+             "media": summary.json]
+        }
+    }
+
+    private let plan: CallMediaPlan
+    private let onEnd: @Sendable (Result) -> Void
+    private var active: [String: (leg: CallLeg, media: CallMedia)] = [:]
+    private(set) var results: [Result] = []
+
+    init(plan: CallMediaPlan, onEnd: @escaping @Sendable (Result) -> Void = { _ in }) {
+        self.plan = plan
+        self.onEnd = onEnd
+    }
+
+    /// The hooks a `CallRouter` calls.
+    nonisolated var hooks: CallRouter.MediaHooks {
+        CallRouter.MediaHooks(start: { leg in try await self.start(leg) },
+                              end: { leg, reason in await self.end(leg, reason: reason) })
+    }
+
+    private func start(_ leg: CallLeg) async throws {
+        let configuration = try plan.configuration(remoteName: leg.remoteName, remoteID: leg.remoteID)
+        let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
+        active[leg.remoteID] = (leg, media)
+        await leg.attach(media)
+        await media.start()
+        printError("linkup \(plan.fileTag): call with \(leg.remoteName) (\(leg.remoteID)) started")
+    }
+
+    private func end(_ leg: CallLeg, reason: String) async {
+        guard let entry = active.removeValue(forKey: leg.remoteID) else { return }
+        let summary = await entry.media.stop()
+        let result = Result(remoteName: leg.remoteName, remoteID: leg.remoteID, reason: reason,
+                            summary: MediaSummaryText(summary), firstVideoFrameAt: await entry.media.firstVideoDecodedAt)
+        results.append(result)
+        onEnd(result)
+    }
+
+    /// One live line per call in progress.
+    func liveLines() async -> [String] {
+        var lines: [String] = []
+        for (_, entry) in active.sorted(by: { $0.key < $1.key }) {
+            lines.append("\(entry.leg.remoteName): \(await entry.media.liveLine())")
+        }
+        return lines
+    }
+}
+
+extension CallMedia: CallLegMedia {}

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Signaling
+
+/// A participant's presence in one room: the signaling connection, who we are, who else is there, and the pump
+/// that hands call events to a `CallRouter`.
+struct RoomSession: Sendable {
+    let client: SignalingClient
+    let roster: RoomRoster
+    let room: String
+    /// Our id and name as the server knows them.
+    let me: PeerInfo
+    /// The STUN/TURN servers the server told us to use (LinkUp's ICE agent uses host candidates today).
+    let iceServers: [ICEServer]
+
+    /// Connects to the server of `options` and joins its room as `options.name`, or `defaultName`.
+    static func join(_ options: SignalingOptions, defaultName: String) async throws -> RoomSession {
+        let name = options.name ?? defaultName
+        let client = SignalingClient(configuration: .init(server: options.server, name: name, token: options.token))
+        do {
+            try await client.connect()
+        } catch {
+            await client.close()
+            throw CallError("could not connect to \(options.server): \(error)")
+        }
+        let ack: SignalingAck
+        do {
+            ack = try await client.request(.join(room: options.room, name: name))
+        } catch {
+            await client.close()
+            throw CallError("could not join room \"\(options.room)\": \(error)")
+        }
+        guard case let .joined(me, peers, iceServers) = ack else {
+            await client.close()
+            throw CallError("the server refused to let us join room \"\(options.room)\": \(ack.json.serialized)")
+        }
+        let roster = RoomRoster()
+        await roster.reset(peers)
+        return RoomSession(client: client, roster: roster, room: options.room, me: me, iceServers: iceServers)
+    }
+
+    /// Follows the server's events until the client closes: presence goes to the roster, call events to `router`.
+    func pump(into router: CallRouter, verbose: Bool) -> Task<Void, Never> {
+        let client = self.client, roster = self.roster
+        return Task {
+            for await event in client.events {
+                switch event {
+                case let .event(signal):
+                    switch signal {
+                    case let .peerJoined(_, id, name):
+                        await roster.joined(PeerInfo(id: id, name: name))
+                        if verbose { printError("linkup: \(name) joined") }
+                    case let .peerLeft(_, id):
+                        await roster.left(id)
+                    case let .chat(_, _, name, text, _):
+                        if verbose { printError("linkup: [chat] \(name): \(text)") }
+                    default:
+                        break
+                    }
+                    if let callEvent = CallEvent(signal) { await router.handle(callEvent) }
+                case let .disconnected(reason):
+                    printError("linkup: lost the signaling server (\(reason)); reconnecting")
+                    // Our socket id changes on reconnection, so the server has ended our calls: end them here too.
+                    await router.hangUpAll(reason: "the signaling connection was lost")
+                case .connected, .other:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Leaves the room and disconnects.
+    func leave() async {
+        _ = try? await client.request(.leave(room: room))
+        await client.close()
+    }
+}
+
+/// Why a call could not be placed or run, in a sentence.
+struct CallError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,107 @@
+"""`linkup call` into `linkup bot` (echo, record, play) through `linkup serve`, all on loopback."""
+
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from linkup_call import call_command, linkup_bot, run_call
+from linkup_serve import linkup_serve, serve_unavailable
+
+pytestmark = pytest.mark.skipif(serve_unavailable() is not None, reason=str(serve_unavailable()))
+
+DURATION = "4"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with linkup_serve() as running:
+        yield running
+
+
+def media(summary: dict) -> dict:
+    assert summary is not None, "linkup call printed no JSON summary"
+    assert summary["connected"], summary
+    return summary["media"]
+
+
+def test_echo_bot_sends_our_own_video_and_audio_back(server):
+    with linkup_bot(server.url, "echo-room", "echo") as bot:
+        status, summary, log = run_call(server.url, "echo-room", "--to", bot.name, "--duration", DURATION)
+        assert status == 0, log
+        numbers = media(summary)
+        # 4 s of 30 fps video and 50 Opus frames a second go out and come back.
+        assert numbers["videoFramesSent"] >= 100, numbers
+        assert numbers["videoFramesDecoded"] >= 0.8 * numbers["videoFramesSent"], numbers
+        assert numbers["audioFramesReceived"] >= 150, numbers
+        # The echo is our own test pattern: matched frame by frame, and the round trip measured.
+        assert numbers["psnrDb"] is not None and numbers["psnrDb"] > 30, numbers
+        assert numbers["latencyP50Ms"] is not None and numbers["latencyP50Ms"] < 500, numbers
+        assert summary["firstFrameMs"] < 5000, summary
+        ended = bot.wait_for_calls(1)
+        assert ended[0]["media"]["videoFramesSent"] > 0, ended
+
+
+def test_record_bot_writes_files_ffmpeg_decodes(server, tmp_path):
+    if shutil.which("ffprobe") is None:
+        pytest.skip("ffprobe (Debian ffmpeg) is not installed")
+    with linkup_bot(server.url, "record-room", "record", extra=("--record", str(tmp_path))) as bot:
+        status, summary, log = run_call(server.url, "record-room", "--to", bot.name, "--duration", DURATION)
+        assert status == 0, log
+        sent = media(summary)["videoFramesSent"]
+        ended = bot.wait_for_calls(1)[0]
+    recording = ended["media"]["recording"]
+    video, audio = pathlib.Path(recording["videoPath"]), pathlib.Path(recording["audioPath"])
+    assert video.parent == tmp_path and audio.parent == tmp_path
+    frames = count_frames(video, "v:0")
+    packets = count_frames(audio, "a:0")
+    assert frames == recording["videoFrames"], (frames, recording)
+    assert frames >= 0.8 * sent, (frames, sent)
+    assert packets >= 150, packets
+
+
+def test_play_bot_sends_its_test_pattern(server):
+    with linkup_bot(server.url, "play-room", "play") as bot:
+        status, summary, log = run_call(server.url, "play-room", "--to", bot.name, "--duration", DURATION,
+                                        "--video", "none", "--audio", "none")
+        assert status == 0, log
+        numbers = media(summary)
+        assert numbers["videoFramesSent"] == 0
+        assert numbers["videoFramesDecoded"] >= 90, numbers
+        assert numbers["psnrDb"] is not None and numbers["psnrDb"] > 30, numbers
+        assert numbers["audioFramesReceived"] >= 150, numbers
+
+
+def test_call_answers_another_call(server):
+    callee = subprocess.Popen(call_command(server.url, "pair-room", "--name", "callee", "--answer", "--json",
+                                           "--duration", "3", "--wait", "30"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status, summary, log = run_call(server.url, "pair-room", "--name", "caller", "--to", "callee",
+                                        "--duration", "3", "--wait", "20")
+        out, err = callee.communicate(timeout=30)
+    finally:
+        if callee.poll() is None:
+            callee.kill()
+    assert status == 0, log
+    assert callee.returncode == 0, err
+    answered = json.loads(out.strip().splitlines()[-1])
+    for side in (summary, answered):
+        assert media(side)["videoFramesDecoded"] >= 50, side
+
+
+def test_calling_nobody_fails_with_a_sentence(server):
+    status, summary, log = run_call(server.url, "empty-room", "--to", "ghost", "--wait", "1", timeout=30)
+    assert status == 1
+    assert "nobody named \"ghost\"" in log + json.dumps(summary), log
+
+
+def count_frames(path: pathlib.Path, stream: str) -> int:
+    """Frames (or packets) ffprobe decodes from `stream` of `path`."""
+    result = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
+                             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.strip())
