@@ -1,0 +1,557 @@
+// LinkUp web client: rooms, chat and one call at a time over the signaling protocol of PROTOCOL.md.
+//
+// Call flow (PROTOCOL.md): the caller sends `call {to}`; the callee prepares its media and peer connection, then
+// replies `accept {to}`; on `callAccepted` the caller creates the offer; the callee answers; both trickle ICE
+// candidates (`null` = end of candidates) which may arrive before the description they belong to, so they are
+// queued until a remote description is set. Either side ends the call with `hangup {to}`.
+//
+// URL query: room, name, token prefill the form; autojoin=1 joins at once; autoaccept=1 accepts every incoming
+// call (for tests); server=URL talks to another signaling server than the page's origin.
+//
+// window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
+"use strict";
+
+(function () {
+    const $ = (id) => document.getElementById(id);
+    const params = new URLSearchParams(window.location.search);
+    const autoaccept = params.get("autoaccept") === "1";
+
+    const app = {
+        socket: null,
+        connection: "disconnected",
+        self: null,
+        room: null,
+        name: null,
+        peers: new Map(),      // id -> name
+        iceServers: [],
+        state: "idle",         // idle | calling | ringing | connecting | in-call
+        call: null,            // the one call: {peerId, peerName, role, pc, pending, media, startedAt, firstFrameAt}
+        lastCall: null,        // timing of the last call, kept after it ends
+        lastError: null,
+        chat: [],
+        statsTimer: null,
+    };
+
+    // --- page state ---
+
+    function setConnection(state) {
+        app.connection = state;
+        const badge = $("conn-state");
+        badge.textContent = state;
+        badge.dataset.state = state;
+        const joined = state === "connected" && app.self !== null;
+        $("chat-input").disabled = !joined;
+        $("chat-send").disabled = !joined;
+    }
+
+    function showError(message) {
+        app.lastError = message;
+        const box = $("error");
+        box.textContent = message;
+        box.hidden = false;
+    }
+
+    function clearError() {
+        $("error").hidden = true;
+    }
+
+    function setCallState(state, text) {
+        app.state = state;
+        const label = $("call-state");
+        label.dataset.state = state;
+        label.textContent = text;
+        $("accept").hidden = state !== "ringing";
+        $("reject").hidden = state !== "ringing";
+        $("hangup").hidden = state === "idle" || state === "ringing";
+        renderPeers();
+    }
+
+    function renderPeers() {
+        const list = $("peers");
+        list.replaceChildren();
+        if (app.peers.size === 0) {
+            const empty = document.createElement("li");
+            empty.className = "empty";
+            empty.textContent = app.self ? "nobody else yet" : "join a room";
+            list.append(empty);
+            return;
+        }
+        for (const [id, name] of app.peers) {
+            const item = document.createElement("li");
+            item.dataset.id = id;
+            item.dataset.name = name;
+            const label = document.createElement("span");
+            label.textContent = name;
+            const button = document.createElement("button");
+            button.className = "call";
+            button.textContent = "Call";
+            button.disabled = app.state !== "idle";
+            button.addEventListener("click", () => startCall(id));
+            item.append(label, button);
+            list.append(item);
+        }
+    }
+
+    function addChatLine(who, text, ts, system) {
+        const item = document.createElement("li");
+        if (system) {
+            item.className = "system";
+            item.textContent = text;
+        } else {
+            const name = document.createElement("span");
+            name.className = "who";
+            name.textContent = who;
+            const when = document.createElement("span");
+            when.className = "when";
+            when.textContent = new Date(ts ? ts * (ts < 1e12 ? 1000 : 1) : Date.now()).toLocaleTimeString();
+            item.append(name, document.createTextNode(text), when);
+        }
+        const log = $("chat-log");
+        log.append(item);
+        log.scrollTop = log.scrollHeight;
+    }
+
+    // --- signaling ---
+
+    function join(room, name, token) {
+        leave();
+        clearError();
+        app.room = room;
+        app.name = name;
+        const server = params.get("server") || window.location.origin;
+        const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }) });
+        app.socket = socket;
+        setConnection("connecting");
+        // Handlers of a socket the page has since left (or replaced by a new join) do nothing.
+        const on = (event, handler) =>
+            socket.on(event, (...args) => (app.socket === socket ? handler(...args) : undefined));
+        on("connect", async () => {
+            setConnection("connected");
+            try {
+                const ack = await socket.emit("join", { room, name });
+                if (!ack || !ack.ok) throw new Error((ack && (ack.message || ack.error)) || "join refused");
+                app.self = ack.self;
+                app.iceServers = Array.isArray(ack.iceServers) ? ack.iceServers : [];
+                app.peers = new Map((ack.peers || []).map((p) => [p.id, p.name]));
+                $("whoami").textContent = `${ack.self.name} in ${room}`;
+                $("join").disabled = false;
+                $("leave").disabled = false;
+                setConnection("connected");
+                renderPeers();
+                addChatLine(null, `You joined ${room} as ${ack.self.name}.`, null, true);
+            } catch (e) {
+                showError(`join failed: ${e.message}`);
+            }
+        });
+        on("connect_error", (error) => {
+            setConnection(socket.refused ? "refused" : "error");
+            showError(`connect_error: ${error.message}`);
+        });
+        on("disconnect", (reason) => {
+            app.self = null;
+            app.peers.clear();
+            renderPeers();
+            if (app.call) endCall(`signaling lost (${reason})`, false);
+            setConnection(socket.stopped ? "disconnected" : "reconnecting");
+        });
+        on("peer-joined", (m) => {
+            if (m.room !== app.room) return;
+            app.peers.set(m.id, m.name);
+            renderPeers();
+            addChatLine(null, `${m.name} joined.`, null, true);
+        });
+        on("peer-left", (m) => {
+            if (m.room !== app.room) return;
+            const name = app.peers.get(m.id) || m.id;
+            app.peers.delete(m.id);
+            renderPeers();
+            addChatLine(null, `${name} left.`, null, true);
+            if (app.call && app.call.peerId === m.id) endCall(`${name} left`, false);
+        });
+        on("chat", (m) => {
+            app.chat.push(m);
+            addChatLine(m.name, m.text, m.ts, false);
+        });
+        on("incomingCall", onIncomingCall);
+        on("callAccepted", onCallAccepted);
+        on("callRejected", (m) => {
+            if (!isCurrentPeer(m.from)) return;
+            endCall(`${app.call.peerName} rejected the call${m.reason ? ` (${m.reason})` : ""}`, false);
+        });
+        on("offer", onOffer);
+        on("answer", onAnswer);
+        on("candidate", onCandidate);
+        on("hangup", (m) => {
+            if (!isCurrentPeer(m.from)) return;
+            endCall(`${app.call.peerName} hung up`, false);
+        });
+    }
+
+    function leave() {
+        if (app.call) hangup();
+        if (app.socket) {
+            const socket = app.socket;
+            if (socket.connected && app.room) socket.emit("leave", { room: app.room }).catch(() => {});
+            setTimeout(() => socket.close(), 50);
+        }
+        app.socket = null;
+        app.self = null;
+        app.peers.clear();
+        $("whoami").textContent = "";
+        $("leave").disabled = true;
+        setConnection("disconnected");
+        renderPeers();
+    }
+
+    async function send(event, data) {
+        if (!app.socket) throw new Error("not joined");
+        const ack = await app.socket.emit(event, data);
+        if (!ack || !ack.ok) throw new Error(`${event}: ${(ack && (ack.message || ack.error)) || "no ack"}`);
+        return ack;
+    }
+
+    function isCurrentPeer(id) {
+        return app.call !== null && app.call.peerId === id;
+    }
+
+    // --- calls ---
+
+    /// Camera and microphone; a call without them still receives (recvonly transceivers).
+    async function localMedia() {
+        try {
+            const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+            const local = $("local");
+            local.srcObject = stream;
+            local.dataset.live = "";
+            return stream;
+        } catch (e) {
+            app.lastError = `getUserMedia: ${e.name}: ${e.message}`;
+            return null;
+        }
+    }
+
+    async function startCall(idOrName) {
+        if (app.state !== "idle") throw new Error(`busy (${app.state})`);
+        let peerId = app.peers.has(idOrName) ? idOrName : null;
+        for (const [id, name] of app.peers) if (peerId === null && name === idOrName) peerId = id;
+        if (peerId === null) throw new Error(`nobody called ${idOrName} in the room`);
+        const call = newCall(peerId, "caller");
+        setCallState("calling", `Calling ${call.peerName}…`);
+        call.media = localMedia();
+        try {
+            await send("call", { to: peerId });
+        } catch (e) {
+            endCall(`call failed: ${e.message}`, false);
+            throw e;
+        }
+    }
+
+    function newCall(peerId, role) {
+        app.call = {
+            peerId, role, peerName: app.peers.get(peerId) || peerId,
+            pc: null, pending: [], media: null, startedAt: performance.now(), connectedAt: null, firstFrameAt: null,
+        };
+        app.lastCall = app.call;
+        return app.call;
+    }
+
+    function onIncomingCall(m) {
+        if (app.call) {
+            send("reject", { to: m.from, reason: "busy" }).catch(() => {});
+            return;
+        }
+        if (!app.peers.has(m.from)) app.peers.set(m.from, m.name || m.from);
+        const call = newCall(m.from, "callee");
+        call.peerName = m.name || call.peerName;
+        setCallState("ringing", `Incoming call from ${call.peerName}`);
+        if (autoaccept) acceptCall();
+    }
+
+    async function acceptCall() {
+        const call = app.call;
+        if (!call || app.state !== "ringing") throw new Error("no incoming call");
+        setCallState("connecting", `Connecting to ${call.peerName}…`);
+        call.media = localMedia();
+        await createPeerConnection(call);
+        if (app.call !== call) return;
+        try {
+            await send("accept", { to: call.peerId });
+        } catch (e) {
+            endCall(`accept failed: ${e.message}`, false);
+        }
+    }
+
+    function rejectCall(reason) {
+        const call = app.call;
+        if (!call || app.state !== "ringing") throw new Error("no incoming call");
+        send("reject", { to: call.peerId, reason: reason || "declined" }).catch(() => {});
+        endCall(`You rejected ${call.peerName}`, false);
+    }
+
+    async function onCallAccepted(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "caller" || app.state !== "calling") return;
+        setCallState("connecting", `Connecting to ${call.peerName}…`);
+        try {
+            await createPeerConnection(call);
+            if (app.call !== call) return;
+            await call.pc.setLocalDescription(await call.pc.createOffer());
+            await send("offer", { to: call.peerId, sdp: call.pc.localDescription.sdp });
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    async function onOffer(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "callee" || !call.pc) return;
+        try {
+            await call.pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
+            await flushCandidates(call);
+            await call.pc.setLocalDescription(await call.pc.createAnswer());
+            await send("answer", { to: call.peerId, sdp: call.pc.localDescription.sdp });
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    async function onAnswer(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "caller" || !call.pc) return;
+        try {
+            await call.pc.setRemoteDescription({ type: "answer", sdp: m.sdp });
+            await flushCandidates(call);
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    async function onCandidate(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from)) return;
+        if (!call.pc || !call.pc.remoteDescription) {
+            call.pending.push(m.candidate);
+            return;
+        }
+        await addCandidate(call, m.candidate);
+    }
+
+    async function flushCandidates(call) {
+        const pending = call.pending.splice(0);
+        for (const candidate of pending) await addCandidate(call, candidate);
+    }
+
+    async function addCandidate(call, candidate) {
+        try {
+            // null (or an empty candidate line) is the end-of-candidates indication.
+            await call.pc.addIceCandidate(candidate && candidate.candidate ? candidate : null);
+        } catch (e) {
+            app.lastError = `addIceCandidate: ${e.message}`;
+        }
+    }
+
+    async function createPeerConnection(call) {
+        const pc = new RTCPeerConnection({ iceServers: app.iceServers });
+        call.pc = pc;
+        const stream = await call.media;
+        if (app.call !== call) {
+            pc.close();
+            return;
+        }
+        const kinds = new Set();
+        if (stream) {
+            for (const track of stream.getTracks()) {
+                pc.addTrack(track, stream);
+                kinds.add(track.kind);
+            }
+        }
+        // The caller's offer must ask for audio and video even without a camera or microphone.
+        if (call.role === "caller") {
+            for (const kind of ["audio", "video"]) {
+                if (!kinds.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+            }
+        }
+        pc.onicecandidate = (e) => {
+            const candidate = e.candidate ? e.candidate.toJSON() : null;
+            if (app.call === call) send("candidate", { to: call.peerId, candidate }).catch(() => {});
+        };
+        pc.ontrack = (e) => {
+            const remote = $("remote");
+            const remoteStream = e.streams[0] || new MediaStream([e.track]);
+            if (remote.srcObject !== remoteStream) remote.srcObject = remoteStream;
+            remote.dataset.live = "";
+            watchFirstFrame(call, remote);
+        };
+        pc.onconnectionstatechange = () => {
+            if (app.call !== call) return;
+            if (pc.connectionState === "connected") {
+                call.connectedAt = call.connectedAt || performance.now();
+                setCallState("in-call", `In call with ${call.peerName}`);
+            } else if (pc.connectionState === "failed") {
+                send("hangup", { to: call.peerId }).catch(() => {});
+                endCall("connection failed", false);
+            }
+        };
+        startStatsDisplay();
+    }
+
+    function watchFirstFrame(call, video) {
+        if (call.watching) return;
+        call.watching = true;
+        const mark = () => {
+            if (call.firstFrameAt === null) call.firstFrameAt = performance.now();
+        };
+        if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(mark);
+        else video.addEventListener("loadeddata", mark, { once: true });
+    }
+
+    function failCall(error) {
+        const call = app.call;
+        if (!call) return;
+        send("hangup", { to: call.peerId }).catch(() => {});
+        endCall(`call failed: ${error.message}`, false);
+    }
+
+    function hangup() {
+        const call = app.call;
+        if (!call) return;
+        send("hangup", { to: call.peerId }).catch(() => {});
+        endCall("You hung up", true);
+    }
+
+    function endCall(reason, byUs) {
+        const call = app.call;
+        if (!call) return;
+        app.call = null;
+        if (call.pc) call.pc.close();
+        Promise.resolve(call.media).then((stream) => {
+            if (stream) stream.getTracks().forEach((t) => t.stop());
+        });
+        for (const id of ["local", "remote"]) {
+            const video = $(id);
+            video.srcObject = null;
+            delete video.dataset.live;
+        }
+        stopStatsDisplay();
+        call.endedAt = performance.now();
+        call.endReason = reason;
+        addChatLine(null, `Call with ${call.peerName} ended: ${reason}.`, null, true);
+        setCallState("idle", `Idle — ${reason}`);
+    }
+
+    // --- statistics ---
+
+    /// Receive-side numbers of the current call from getStats (null when there is no call).
+    async function stats() {
+        const call = app.call;
+        if (!call || !call.pc) return null;
+        const report = await call.pc.getStats();
+        const out = {
+            framesDecoded: 0, framesReceived: 0, frameWidth: 0, frameHeight: 0, videoBytesReceived: 0,
+            videoPacketsLost: 0, audioSamplesReceived: 0, audioBytesReceived: 0, audioPacketsLost: 0,
+            bytesSent: 0, connectionState: call.pc.connectionState, iceConnectionState: call.pc.iceConnectionState,
+            selectedPair: null,
+        };
+        report.forEach((s) => {
+            if (s.type === "inbound-rtp" && s.kind === "video") {
+                out.framesDecoded += s.framesDecoded || 0;
+                out.framesReceived += s.framesReceived || 0;
+                out.frameWidth = s.frameWidth || out.frameWidth;
+                out.frameHeight = s.frameHeight || out.frameHeight;
+                out.videoBytesReceived += s.bytesReceived || 0;
+                out.videoPacketsLost += s.packetsLost || 0;
+                out.videoCodec = codecName(report, s.codecId) || out.videoCodec;
+            } else if (s.type === "inbound-rtp" && s.kind === "audio") {
+                out.audioSamplesReceived += s.totalSamplesReceived || 0;
+                out.audioBytesReceived += s.bytesReceived || 0;
+                out.audioPacketsLost += s.packetsLost || 0;
+                out.audioCodec = codecName(report, s.codecId) || out.audioCodec;
+            } else if (s.type === "outbound-rtp") {
+                out.bytesSent += s.bytesSent || 0;
+            } else if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
+                out.selectedPair = { rtt: s.currentRoundTripTime, local: s.localCandidateId, remote: s.remoteCandidateId };
+            }
+        });
+        return out;
+    }
+
+    function codecName(report, id) {
+        const codec = id && report.get(id);
+        return codec && codec.mimeType ? codec.mimeType.replace(/^(audio|video)\//, "") : undefined;
+    }
+
+    function startStatsDisplay() {
+        stopStatsDisplay();
+        app.statsTimer = setInterval(async () => {
+            const s = await stats();
+            if (!s) return;
+            $("media-stats").textContent =
+                `video ${s.videoCodec || "-"} ${s.frameWidth}x${s.frameHeight}, ${s.framesDecoded} frames decoded · ` +
+                `audio ${s.audioCodec || "-"}, ${s.audioSamplesReceived} samples · ${s.connectionState}`;
+        }, 1000);
+    }
+
+    function stopStatsDisplay() {
+        clearInterval(app.statsTimer);
+        app.statsTimer = null;
+        $("media-stats").textContent = "";
+    }
+
+    // --- wiring ---
+
+    $("join-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        const room = $("room").value.trim();
+        const name = $("name").value.trim();
+        if (room && name) join(room, name, $("token").value);
+    });
+    $("leave").addEventListener("click", () => leave());
+    $("chat-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        const input = $("chat-input");
+        const text = input.value;
+        if (!text.trim() || !app.room) return;
+        input.value = "";
+        send("chat", { room: app.room, text }).catch((err) => showError(err.message));
+    });
+    $("accept").addEventListener("click", () => acceptCall().catch((e) => showError(e.message)));
+    $("reject").addEventListener("click", () => rejectCall());
+    $("hangup").addEventListener("click", () => hangup());
+
+    for (const field of ["room", "name", "token"]) {
+        if (params.get(field)) $(field).value = params.get(field);
+    }
+    setCallState("idle", "Idle");
+    setConnection("disconnected");
+
+    window.linkup = {
+        get state() { return app.state; },
+        get connection() { return app.connection; },
+        get self() { return app.self; },
+        get room() { return app.room; },
+        get peers() { return [...app.peers].map(([id, name]) => ({ id, name })); },
+        get chat() { return app.chat.slice(); },
+        get lastError() { return app.lastError; },
+        get transport() { return app.socket && app.socket.transport ? app.socket.transport.name : null; },
+        /// Milliseconds from the call's start (call sent or incoming call) to connected and to the first frame.
+        get timing() {
+            const c = app.lastCall;
+            if (!c) return null;
+            const since = (t) => (t === null || t === undefined ? null : t - c.startedAt);
+            return { role: c.role, connectedMs: since(c.connectedAt), firstFrameMs: since(c.firstFrameAt),
+                ended: c.endReason || null };
+        },
+        join: (room, name, token) => join(room, name, token),
+        leave: () => leave(),
+        sendChat: (text) => send("chat", { room: app.room, text }),
+        call: (idOrName) => startCall(idOrName),
+        accept: () => acceptCall(),
+        reject: (reason) => rejectCall(reason),
+        hangup: () => hangup(),
+        stats: () => stats(),
+    };
+
+    if (params.get("autojoin") === "1" && $("room").value && $("name").value) {
+        join($("room").value.trim(), $("name").value.trim(), $("token").value);
+    }
+})();
