@@ -97,9 +97,11 @@ def browser_factory():
 
 
 def client_url(server_url: str, room: str, name: str, autoaccept: bool = False, autojoin: bool = True,
-               token: str | None = None) -> str:
+               token: str | None = None, transport: str | None = None) -> str:
     """The web client's address with its query flags (see app.js)."""
     query = {"room": room, "name": name}
+    if transport is not None:
+        query["transport"] = transport
     if autojoin:
         query["autojoin"] = "1"
     if autoaccept:
@@ -110,9 +112,10 @@ def client_url(server_url: str, room: str, name: str, autoaccept: bool = False, 
 
 
 def open_client(driver, server_url: str, room: str, name: str, autoaccept: bool = False, token: str | None = None,
-                wait_joined: bool = True, timeout: float = 15):
-    """Loads the web client in `driver`, joins `room` as `name`; returns the driver (the page)."""
-    driver.get(client_url(server_url, room, name, autoaccept=autoaccept, token=token))
+                transport: str | None = None, wait_joined: bool = True, timeout: float = 15):
+    """Loads the web client in `driver` and joins `room` as `name` (waits for the join ack unless `wait_joined` is
+    False); `transport` "websocket" or "polling" pins the Engine.IO transport. Returns the driver (the page)."""
+    driver.get(client_url(server_url, room, name, autoaccept=autoaccept, token=token, transport=transport))
     wait_for(driver, "window.linkup !== undefined", timeout)
     if wait_joined:
         wait_for(driver, "window.linkup.self !== null", timeout, what=f"{name} to join {room}")

@@ -6,7 +6,8 @@
 // queued until a remote description is set. Either side ends the call with `hangup {to}`.
 //
 // URL query: room, name, token prefill the form; autojoin=1 joins at once; autoaccept=1 accepts every incoming
-// call (for tests); server=URL talks to another signaling server than the page's origin.
+// call (for tests); server=URL talks to another signaling server than the page's origin; transport=polling (or
+// websocket) uses only that Engine.IO transport.
 //
 // window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
 "use strict";
@@ -119,7 +120,8 @@
         app.room = room;
         app.name = name;
         const server = params.get("server") || window.location.origin;
-        const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }) });
+        const transports = params.get("transport") ? [params.get("transport")] : undefined;
+        const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }), transports });
         app.socket = socket;
         setConnection("connecting");
         // Handlers of a socket the page has since left (or replaced by a new join) do nothing.
@@ -506,6 +508,12 @@
         if (room && name) join(room, name, $("token").value);
     });
     $("leave").addEventListener("click", () => leave());
+    // Leaving the page ends the call and the session at once, so the others see hangup and peer-left now rather
+    // than at the server's ping timeout.
+    window.addEventListener("pagehide", () => {
+        if (app.call) app.socket.emit("hangup", { to: app.call.peerId }).catch(() => {});
+        if (app.socket) app.socket.close();
+    });
     $("chat-form").addEventListener("submit", (e) => {
         e.preventDefault();
         const input = $("chat-input");
