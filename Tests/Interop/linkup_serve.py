@@ -60,9 +60,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def linkup_serve(token: str | None = None, extra: tuple[str, ...] = (), timeout: float = 20):
-    """Starts the server on 127.0.0.1 with an OS-chosen port; yields a Server; terminates (then kills) it."""
-    arguments = ["--host", "127.0.0.1", "--port", "0", *extra]
+def linkup_serve(token: str | None = None, extra: tuple[str, ...] = (), port: int = 0, timeout: float = 20):
+    """Starts the server on 127.0.0.1 (`port` 0: the OS chooses); yields a Server; terminates (then kills) it."""
+    arguments = ["--host", "127.0.0.1", "--port", str(port), *extra]
     if token is not None:
         arguments += ["--token", token]
     process = subprocess.Popen(serve_command() + arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -102,6 +102,13 @@ def linkup_serve(token: str | None = None, extra: tuple[str, ...] = (), timeout:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def free_port() -> int:
+    """A loopback TCP port that was free a moment ago (for restarting a server on the same port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_listening(port: int, deadline: float):

@@ -11,7 +11,7 @@ import pytest
 
 from browser import (browser_factory, describe, hook, open_client, screenshot, wait_for,  # noqa: F401 (fixture)
                      wait_for_remote_media)
-from linkup_serve import linkup_serve, serve_unavailable
+from linkup_serve import free_port, linkup_serve, serve_unavailable
 
 TEST_TIMEOUT = 60  # seconds; every wait below is bounded well inside it
 
@@ -138,3 +138,26 @@ def test_missing_token_shows_connect_error(browser_factory, deadline):
 
         admitted = open_client(browser_factory(), server.url, "token-room", "alice", token="s3cret")
         assert hook(admitted, "linkup.connection") == "connected"
+
+
+def test_rejoins_after_the_server_restarts(browser_factory, deadline):
+    reason = serve_unavailable()
+    if reason:
+        pytest.skip(reason)
+    port = free_port()
+    with linkup_serve(port=port) as server:
+        alice = open_client(browser_factory(), server.url, "restart-room", "alice")
+        bob = open_client(browser_factory(), server.url, "restart-room", "bob")
+        wait_for(alice, "linkup.peers.length === 1", 10)
+        first_id = hook(alice, "linkup.self.id")
+    # The server is gone: the pages notice and keep retrying with backoff.
+    for page in (alice, bob):
+        wait_for(page, "linkup.connection === 'reconnecting'", 10)
+    with linkup_serve(port=port):
+        for page in (alice, bob):
+            wait_for(page, "linkup.self !== null", 20, what="the page to reconnect and join again")
+        wait_for(alice, "linkup.peers.length === 1", 10)
+        assert hook(alice, "linkup.self.id") != first_id
+        assert hook(alice, "document.getElementById('error').hidden")
+        hook(bob, "linkup.sendChat('back again')")
+        wait_for(alice, "linkup.chat.some(m => m.text === 'back again')", 10)

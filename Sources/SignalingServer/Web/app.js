@@ -128,6 +128,7 @@
         const on = (event, handler) =>
             socket.on(event, (...args) => (app.socket === socket ? handler(...args) : undefined));
         on("connect", async () => {
+            clearError();
             setConnection("connected");
             try {
                 const ack = await socket.emit("join", { room, name });
@@ -146,8 +147,15 @@
             }
         });
         on("connect_error", (error) => {
-            setConnection(socket.refused ? "refused" : "error");
-            showError(`connect_error: ${error.message}`);
+            if (socket.refused) {
+                // CONNECT_ERROR from the server (e.g. a missing or wrong token): final.
+                setConnection("refused");
+                showError(`connect_error: ${error.message}`);
+            } else {
+                // The server could not be reached: the client keeps retrying with backoff.
+                setConnection(socket.stopped ? "error" : "reconnecting");
+                showError(`cannot reach the server (${error.message}); ${socket.stopped ? "gave up" : "retrying"}`);
+            }
         });
         on("disconnect", (reason) => {
             app.self = null;
@@ -377,9 +385,12 @@
             const candidate = e.candidate ? e.candidate.toJSON() : null;
             if (app.call === call) send("candidate", { to: call.peerId, candidate }).catch(() => {});
         };
+        // One stream holds every remote track: a peer whose SDP names no media stream (no a=msid) still plays its
+        // audio and video together in the one <video>.
+        const remoteStream = new MediaStream();
         pc.ontrack = (e) => {
             const remote = $("remote");
-            const remoteStream = e.streams[0] || new MediaStream([e.track]);
+            remoteStream.addTrack(e.track);
             if (remote.srcObject !== remoteStream) remote.srcObject = remoteStream;
             remote.dataset.live = "";
             watchFirstFrame(call, remote);
