@@ -92,7 +92,14 @@ def test_two_browsers_join_chat_call_and_hang_up(server, browser_factory, deadli
 
 def test_rejected_call_returns_to_idle(server, browser_factory, deadline):
     alice = open_client(browser_factory(), server.url, "reject-room", "alice")
-    bob = open_client(browser_factory(), server.url, "reject-room", "bob")
+    # bob joins through the form, as a person would.
+    bob = browser_factory()
+    bob.get(server.url + "/")
+    wait_for(bob, "window.linkup !== undefined", 10)
+    bob.find_element("id", "room").send_keys("reject-room")
+    bob.find_element("id", "name").send_keys("bob")
+    bob.find_element("id", "join").click()
+    wait_for(bob, "linkup.self !== null", 10)
     wait_for(alice, "linkup.peers.length === 1", 10)
     hook(alice, "linkup.call('bob')")
     wait_for(bob, "linkup.state === 'ringing'", 10)
@@ -104,12 +111,16 @@ def test_rejected_call_returns_to_idle(server, browser_factory, deadline):
     assert hook(bob, "linkup.state") == "idle"
 
 
-def test_peer_left_when_a_page_closes(server, browser_factory, deadline):
+def test_peer_left_on_leave_and_when_a_page_closes(server, browser_factory, deadline):
     alice = open_client(browser_factory(), server.url, "leave-room", "alice")
     bob = open_client(browser_factory(), server.url, "leave-room", "bob")
-    wait_for(alice, "linkup.peers.length === 1", 10)
+    carol = open_client(browser_factory(), server.url, "leave-room", "carol")
+    wait_for(alice, "linkup.peers.length === 2", 10)
+    carol.find_element("id", "leave").click()
+    wait_for(alice, "!linkup.peers.some(p => p.name === 'carol')", 10, what="peer-left after Leave")
+    assert hook(carol, "linkup.connection") == "disconnected"
     bob.get("about:blank")  # closes bob's socket: the server tells the room
-    wait_for(alice, "linkup.peers.length === 0", 15, what="peer-left")
+    wait_for(alice, "linkup.peers.length === 0", 15, what="peer-left after the page closed")
     assert "bob left" in text_of(alice, "chat-log")
 
 

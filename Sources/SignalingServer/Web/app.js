@@ -61,6 +61,7 @@
         const label = $("call-state");
         label.dataset.state = state;
         label.textContent = text;
+        $("remote-placeholder").textContent = state === "idle" ? "No call" : text;
         $("accept").hidden = state !== "ringing";
         $("reject").hidden = state !== "ringing";
         $("hangup").hidden = state === "idle" || state === "ringing";
