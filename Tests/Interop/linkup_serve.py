@@ -44,8 +44,9 @@ def serve_unavailable() -> str | None:
         result = subprocess.run(command + ["--help"], capture_output=True, text=True, timeout=15)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"`linkup serve --help` failed: {error}"
-    if result.returncode != 0:
-        return "`linkup serve` is not available in this build"
+    # A placeholder `serve` (before issue #5) has a help text without --port.
+    if result.returncode != 0 or "--port" not in result.stdout:
+        return "`linkup serve` is not available in this build (its --help has no --port)"
     return None
 
 
