@@ -85,8 +85,8 @@
         }
         close(reason = "io client disconnect") {
             if (this.closed) return;
-            try { this.ws.close(); } catch (e) { /* already closing */ }
             this.finish(reason);
+            try { this.ws.close(); } catch (e) { /* already closing */ }
         }
         finish(reason) {
             if (this.closed) return;
@@ -368,4 +368,5 @@
 
     global.SocketIOClient = SocketIOClient;
     global.SocketIOClient.decodePacket = decodeSocketIOPacket;
+    global.SocketIOClient.encodePacket = encodeSocketIOPacket;
 })(window);
