@@ -14,9 +14,15 @@ the machine.
         stats = wait_for_remote_media(page, min_frames=20, min_samples=48000, timeout=20)
 
 Or as pytest fixtures: `browser_factory` (call it for each page you need; all quit at teardown).
+
+The page's test hook `window.linkup` (Sources/SignalingServer/Web/app.js) has state, connection, self, peers, chat,
+lastError, transport, timing, and join/leave/sendChat/call/accept/reject/hangup/stats(); `hook(page, "expr")`
+evaluates any expression on it. To call a bot: `call(page, "bot-name")`, `wait_for_state(page, "in-call")`,
+`wait_for_remote_media(...)`, `call_timing(page)["firstFrameMs"]`, `hook(page, "linkup.hangup()")`.
 """
 
 import contextlib
+import json
 import os
 import pathlib
 import shutil
@@ -166,6 +172,22 @@ def wait_for_remote_media(page, min_frames: int = 10, min_samples: int = 8000, t
         time.sleep(0.25)
     raise AssertionError(f"remote media below {min_frames} frames / {min_samples} samples after {timeout} s: "
                          f"{stats}; page: {describe(page)}")
+
+
+def call(page, id_or_name: str):
+    """Calls a participant of the page's room by socket id or by name (the page's Call button does the same)."""
+    hook(page, f"window.linkup.call({json.dumps(id_or_name)})")
+
+
+def wait_for_state(page, state: str, timeout: float = 20) -> None:
+    """Waits for the call state: idle | calling | ringing | connecting | in-call."""
+    wait_for(page, f"window.linkup.state === {json.dumps(state)}", timeout, what=f"call state {state!r}")
+
+
+def call_timing(page) -> dict | None:
+    """The last call's timing in milliseconds from its start (Call pressed, or incoming call): connectedMs (peer
+    connection connected) and firstFrameMs (first remote video frame presented); None where not reached."""
+    return hook(page, "window.linkup.timing")
 
 
 def screenshot(page, name: str) -> pathlib.Path | None:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from browser import (browser_factory, describe, hook, open_client, screenshot, wait_for,  # noqa: F401 (fixture)
+from browser import (browser_factory, call, describe, hook, open_client, screenshot, wait_for,  # noqa: F401
                      wait_for_remote_media)
 from linkup_serve import free_port, linkup_serve, serve_unavailable
 
@@ -101,7 +101,7 @@ def test_rejected_call_returns_to_idle(server, browser_factory, deadline):
     bob.find_element("id", "join").click()
     wait_for(bob, "linkup.self !== null", 10)
     wait_for(alice, "linkup.peers.length === 1", 10)
-    hook(alice, "linkup.call('bob')")
+    call(alice, "bob")
     wait_for(bob, "linkup.state === 'ringing'", 10)
     assert "Incoming call from alice" in text_of(bob, "call-state")
     assert hook(bob, "!document.getElementById('accept').hidden && !document.getElementById('reject').hidden")
