@@ -1,0 +1,85 @@
+import Signaling
+
+extension SignalingHub {
+    /// An EVENT from participant `id`: validates it into a `SignalingRequest`, applies it, and acknowledges it when
+    /// the client asked for an acknowledgement (PROTOCOL.md, "Rules the server enforces").
+    mutating func handleEvent(_ packet: SocketIOPacket, from id: String, now: Double) -> [Output] {
+        let result: (SignalingAck, [Output])
+        if packet.kind == .binaryEvent {
+            result = (.badRequest(SignalingRequestError("binary payloads are not accepted")), [])
+        } else if let event = packet.event {
+            do {
+                let request = try SignalingRequest(eventName: event.name, payload: event.arguments.first)
+                result = apply(request, from: id, now: now)
+            } catch {
+                result = (.badRequest(error), [])
+            }
+        } else {
+            result = (.badRequest(SignalingRequestError("the event name must be a string")), [])
+        }
+        var outputs = result.1
+        if let ackID = packet.ackID, let connection = participant(id)?.connection {
+            outputs.append(.send(connection, .ack(ackID, [result.0.json])))
+        }
+        return outputs
+    }
+
+    private mutating func apply(_ request: SignalingRequest, from id: String, now: Double) -> (SignalingAck, [Output]) {
+        guard let sender = participant(id) else { return (.failure(error: "not-connected", message: nil), []) }
+        switch request {
+        case .join(let room, let name):
+            let wasMember = sender.rooms[room] != nil
+            let others = addMember(id, name: name, to: room)
+            let peers = others.compactMap { other in
+                participant(other).map { PeerInfo(id: other, name: $0.rooms[room] ?? $0.name) }
+            }
+            let ack = SignalingAck.joined(self: PeerInfo(id: id, name: name), peers: peers,
+                                          iceServers: configuration.iceServers)
+            let joined = SignalingEvent.peerJoined(room: room, id: id, name: name)
+            let outputs = wasMember ? [] : others.flatMap { deliver(joined, to: $0) }
+            return (ack, outputs)
+        case .leave(let room):
+            guard sender.rooms[room] != nil else { return (Self.notInRoom("you are not in room \(room)"), []) }
+            return (.ok, removeMember(id, from: room))
+        case .chat(let room, let text):
+            guard let name = sender.rooms[room] else { return (Self.notInRoom("you are not in room \(room)"), []) }
+            let event = SignalingEvent.chat(room: room, from: id, name: name, text: text, ts: now)
+            return (.ok, (rooms[room] ?? []).flatMap { deliver(event, to: $0) })
+        default:
+            return relay(request, from: sender)
+        }
+    }
+
+    /// The one-to-one kinds: delivered to `to` only when both share a room; call, accept, reject and hangup also
+    /// keep track of who is in a call with whom, so a disconnect can hang up the other side.
+    private mutating func relay(_ request: SignalingRequest, from sender: Participant) -> (SignalingAck, [Output]) {
+        guard let to = request.recipient, shareRoom(sender.id, to) else {
+            return (Self.notInRoom("\(request.recipient ?? "") shares no room with you"), [])
+        }
+        let from = sender.id
+        let event: SignalingEvent
+        switch request {
+        case .call:
+            addCall(from, to)
+            event = .incomingCall(from: from, name: sender.name)
+        case .accept:
+            addCall(from, to)
+            event = .callAccepted(from: from)
+        case .reject(_, let reason):
+            removeCall(from, to)
+            event = .callRejected(from: from, reason: reason)
+        case .hangup:
+            removeCall(from, to)
+            event = .hangup(from: from)
+        case .offer(_, let sdp): event = .offer(from: from, sdp: sdp)
+        case .answer(_, let sdp): event = .answer(from: from, sdp: sdp)
+        case .candidate(_, let candidate): event = .candidate(from: from, candidate: candidate)
+        case .join, .leave, .chat: return (.ok, [])
+        }
+        return (.ok, deliver(event, to: to))
+    }
+
+    private static func notInRoom(_ message: String) -> SignalingAck {
+        .failure(error: SignalingAck.notInRoom, message: message)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Signaling
+
+/// The LinkUp signaling server: Socket.IO v4 (Engine.IO v4 over WebSocket and HTTP long-polling) at `/socket.io/`,
+/// the rooms and relay rules of PROTOCOL.md, `GET /health`, and the web client's files at `/`.
+public struct SignalingServer: Sendable {
+    /// The configuration it runs with.
+    public let configuration: SignalingServerConfiguration
+    private let logger: Logger
+
+    /// A server; nothing listens until `run`.
+    public init(configuration: SignalingServerConfiguration, logger: Logger = Logger(label: "linkup.serve")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The web client directory inside this module's resource bundle.
+    public static var bundledWebDirectory: String? {
+        Bundle.module.resourceURL?.appendingPathComponent("Web").path
+    }
+
+    /// Listens and serves until SIGINT or SIGTERM (or until the calling task is cancelled), then shuts down
+    /// gracefully: every Engine.IO session is closed (pending polls get a close packet, WebSockets a close frame).
+    /// `onListening` receives the bound host and port once the socket listens (useful with port 0).
+    public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in })
+        async throws {
+        let hub = SignalingHub(configuration: SignalingHubConfiguration(token: configuration.token,
+                                                                       iceServers: configuration.iceServers)) {
+            RandomID.make()
+        }
+        let engine = EngineIOServer(
+            hub: hub,
+            timing: .init(pingInterval: configuration.pingInterval, pingTimeout: configuration.pingTimeout,
+                          maxPayload: configuration.maxPayload),
+            logger: logger)
+        let router = makeRouter(engine: engine)
+        let webSocket = WebSocketTransport(server: engine)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/socket.io/") { request, _ in
+            await webSocket.shouldUpgrade(request)
+        } onUpgrade: { inbound, outbound, context in
+            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request)
+        }
+        let webSocketConfiguration = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxPayload, autoPing: .disabled, closeTimeout: .seconds(2))
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                           configuration: .init(ws: webSocketConfiguration)),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "LinkUp"),
+            onServerRunning: { channel in
+                await onListening(host, channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        try await withTaskCancellationHandler {
+            try await app.runService()
+        } onCancel: {
+            Task { await engine.shutdown() }
+        }
+        await engine.shutdown()
+    }
+
+    private func makeRouter(engine: EngineIOServer) -> Router<BasicRequestContext> {
+        let router = Router()
+        let polling = PollingTransport(server: engine)
+        router.get("/socket.io/") { request, _ in try await polling.handle(request) }
+        router.post("/socket.io/") { request, _ in try await polling.handle(request) }
+        router.get("/health") { _, _ in
+            let counts = await engine.counts
+            let body: JSONValue = ["status": "ok", "rooms": .number(Double(counts.rooms)),
+                                   "participants": .number(Double(counts.participants))]
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
+        }
+        if let directory = configuration.webDirectory ?? Self.bundledWebDirectory {
+            router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true, logger: logger))
+        }
+        return router
+    }
+}

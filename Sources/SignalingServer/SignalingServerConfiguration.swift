@@ -1,0 +1,37 @@
+import Signaling
+
+/// How `SignalingServer` is set up (`linkup serve` fills it from its options).
+public struct SignalingServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The TCP port; 0 asks the system for a free one (the `onListening` callback of `run` says which).
+    public var port: Int
+    /// The STUN/TURN servers every `join` acknowledgement lists.
+    public var iceServers: [ICEServer]
+    /// When set, Socket.IO CONNECT must carry `auth.token` equal to this.
+    public var token: String?
+    /// Milliseconds between server pings (Engine.IO `pingInterval`).
+    public var pingInterval: Int
+    /// Milliseconds to wait for a pong before closing (Engine.IO `pingTimeout`).
+    public var pingTimeout: Int
+    /// Largest polling payload or WebSocket message accepted, in bytes (Engine.IO `maxPayload`). The default holds a
+    /// 64 KiB SDP with room to spare.
+    public var maxPayload: Int
+    /// The directory of web client files served at `/`; `nil` means the files bundled with this module.
+    public var webDirectory: String?
+
+    /// A configuration; the defaults are those of the reference Socket.IO server (25 s ping interval, 20 s timeout,
+    /// 1 MB payloads) on 127.0.0.1:8080.
+    public init(host: String = "127.0.0.1", port: Int = 8080, iceServers: [ICEServer] = [], token: String? = nil,
+                pingInterval: Int = 25_000, pingTimeout: Int = 20_000, maxPayload: Int = 1_000_000,
+                webDirectory: String? = nil) {
+        self.host = host
+        self.port = port
+        self.iceServers = iceServers
+        self.token = token
+        self.pingInterval = pingInterval
+        self.pingTimeout = pingTimeout
+        self.maxPayload = maxPayload
+        self.webDirectory = webDirectory
+    }
+}

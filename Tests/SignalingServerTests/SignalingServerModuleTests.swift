@@ -1,6 +1,0 @@
-import SignalingServer
-import Testing
-
-@Test func webClientDirectoryIsNamed() {
-    #expect(SignalingServerModule.webDirectory == "Web")
-}
