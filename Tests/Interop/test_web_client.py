@@ -172,3 +172,21 @@ def test_rejoins_after_the_server_restarts(browser_factory, deadline):
         assert hook(alice, "document.getElementById('error').hidden")
         hook(bob, "linkup.sendChat('back again')")
         wait_for(alice, "linkup.chat.some(m => m.text === 'back again')", 10)
+
+
+def test_heartbeat_keeps_both_transports_connected(browser_factory, deadline):
+    reason = serve_unavailable()
+    if reason:
+        pytest.skip(reason)
+    # A 300 ms ping interval: about ten ping/pong rounds in the three seconds below.
+    with linkup_serve(extra=("--ping-interval", "300", "--ping-timeout", "300")) as server:
+        alice = open_client(browser_factory(), server.url, "ping-room", "alice")
+        bob = open_client(browser_factory(), server.url, "ping-room", "bob", transport="polling")
+        wait_for(alice, "linkup.peers.length === 1", 10)
+        ids = {name: hook(page, "linkup.self.id") for name, page in (("alice", alice), ("bob", bob))}
+        time.sleep(3)
+        for name, page in (("alice", alice), ("bob", bob)):
+            assert hook(page, "linkup.connection") == "connected", describe(page)
+            assert hook(page, "linkup.self.id") == ids[name], f"{name} reconnected: the heartbeat failed"
+        hook(bob, "linkup.sendChat('still here')")
+        wait_for(alice, "linkup.chat.some(m => m.text === 'still here')", 5)
