@@ -141,7 +141,8 @@ def wait_for(page, expression: str, timeout: float = 15, what: str | None = None
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or expression}; page: {describe(page)}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or expression}; "
+                                 f"page: {describe(page)}")
         time.sleep(poll)
 
 

@@ -26,8 +26,8 @@
         peers: new Map(),      // id -> name
         iceServers: [],
         state: "idle",         // idle | calling | ringing | connecting | in-call
-        call: null,            // the one call: {peerId, peerName, role, pc, pending, media, startedAt, firstFrameAt}
-        lastCall: null,        // timing of the last call, kept after it ends
+        call: null,            // the one LinkUpCall (call.js) under way
+        lastCall: null,        // the last call, kept after it ends for its timing
         lastError: null,
         chat: [],
         statsTimer: null,
@@ -162,7 +162,7 @@
             app.self = null;
             app.peers.clear();
             renderPeers();
-            if (app.call) endCall(`signaling lost (${reason})`, false);
+            if (app.call) endCall(`signaling lost (${reason})`);
             setConnection(socket.stopped ? "disconnected" : "reconnecting");
         });
         on("peer-joined", (m) => {
@@ -177,7 +177,7 @@
             app.peers.delete(m.id);
             renderPeers();
             addChatLine(null, `${name} left.`, null, true);
-            if (app.call && app.call.peerId === m.id) endCall(`${name} left`, false);
+            if (app.call && app.call.peerId === m.id) endCall(`${name} left`);
         });
         on("chat", (m) => {
             app.chat.push(m);
@@ -187,14 +187,14 @@
         on("callAccepted", onCallAccepted);
         on("callRejected", (m) => {
             if (!isCurrentPeer(m.from)) return;
-            endCall(`${app.call.peerName} rejected the call${m.reason ? ` (${m.reason})` : ""}`, false);
+            endCall(`${app.call.peerName} rejected the call${m.reason ? ` (${m.reason})` : ""}`);
         });
         on("offer", onOffer);
         on("answer", onAnswer);
         on("candidate", onCandidate);
         on("hangup", (m) => {
             if (!isCurrentPeer(m.from)) return;
-            endCall(`${app.call.peerName} hung up`, false);
+            endCall(`${app.call.peerName} hung up`);
         });
     }
 
@@ -227,18 +227,23 @@
 
     // --- calls ---
 
-    /// Camera and microphone; a call without them still receives (recvonly transceivers).
-    async function localMedia() {
-        try {
-            const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-            const local = $("local");
-            local.srcObject = stream;
-            local.dataset.live = "";
-            return stream;
-        } catch (e) {
-            app.lastError = `getUserMedia: ${e.name}: ${e.message}`;
-            return null;
-        }
+    function newCall(peerId, peerName, role) {
+        const call = new LinkUpCall({
+            peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers,
+            signal: send, localVideo: $("local"), remoteVideo: $("remote"),
+            onConnected: () => {
+                if (app.call === call) setCallState("in-call", `In call with ${call.peerName}`);
+            },
+            onFailed: (reason) => {
+                if (app.call === call) failCall(new Error(reason));
+            },
+            onError: (message) => {
+                app.lastError = message;
+            },
+        });
+        app.call = call;
+        app.lastCall = call;
+        return call;
     }
 
     async function startCall(idOrName) {
@@ -246,24 +251,15 @@
         let peerId = app.peers.has(idOrName) ? idOrName : null;
         for (const [id, name] of app.peers) if (peerId === null && name === idOrName) peerId = id;
         if (peerId === null) throw new Error(`nobody called ${idOrName} in the room`);
-        const call = newCall(peerId, "caller");
+        const call = newCall(peerId, null, "caller");
         setCallState("calling", `Calling ${call.peerName}…`);
-        call.media = localMedia();
+        call.startMedia();  // meanwhile the callee decides
         try {
             await send("call", { to: peerId });
         } catch (e) {
-            endCall(`call failed: ${e.message}`, false);
+            endCall(`call failed: ${e.message}`);
             throw e;
         }
-    }
-
-    function newCall(peerId, role) {
-        app.call = {
-            peerId, role, peerName: app.peers.get(peerId) || peerId,
-            pc: null, pending: [], media: null, startedAt: performance.now(), connectedAt: null, firstFrameAt: null,
-        };
-        app.lastCall = app.call;
-        return app.call;
     }
 
     function onIncomingCall(m) {
@@ -272,23 +268,22 @@
             return;
         }
         if (!app.peers.has(m.from)) app.peers.set(m.from, m.name || m.from);
-        const call = newCall(m.from, "callee");
-        call.peerName = m.name || call.peerName;
+        const call = newCall(m.from, m.name, "callee");
         setCallState("ringing", `Incoming call from ${call.peerName}`);
         if (autoaccept) acceptCall();
     }
 
+    /// The callee has its peer connection ready before it sends `accept`, so the caller's offer finds it.
     async function acceptCall() {
         const call = app.call;
         if (!call || app.state !== "ringing") throw new Error("no incoming call");
         setCallState("connecting", `Connecting to ${call.peerName}…`);
-        call.media = localMedia();
-        await createPeerConnection(call);
-        if (app.call !== call) return;
         try {
+            if (!(await call.prepare()) || app.call !== call) return;
+            startStatsDisplay();
             await send("accept", { to: call.peerId });
         } catch (e) {
-            endCall(`accept failed: ${e.message}`, false);
+            failCall(e);
         }
     }
 
@@ -296,7 +291,7 @@
         const call = app.call;
         if (!call || app.state !== "ringing") throw new Error("no incoming call");
         send("reject", { to: call.peerId, reason: reason || "declined" }).catch(() => {});
-        endCall(`You rejected ${call.peerName}`, false);
+        endCall(`You rejected ${call.peerName}`);
     }
 
     async function onCallAccepted(m) {
@@ -304,10 +299,9 @@
         if (!isCurrentPeer(m.from) || call.role !== "caller" || app.state !== "calling") return;
         setCallState("connecting", `Connecting to ${call.peerName}…`);
         try {
-            await createPeerConnection(call);
-            if (app.call !== call) return;
-            await call.pc.setLocalDescription(await call.pc.createOffer());
-            await send("offer", { to: call.peerId, sdp: call.pc.localDescription.sdp });
+            if (!(await call.prepare()) || app.call !== call) return;
+            startStatsDisplay();
+            await call.offer();
         } catch (e) {
             failCall(e);
         }
@@ -317,10 +311,7 @@
         const call = app.call;
         if (!isCurrentPeer(m.from) || call.role !== "callee" || !call.pc) return;
         try {
-            await call.pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
-            await flushCandidates(call);
-            await call.pc.setLocalDescription(await call.pc.createAnswer());
-            await send("answer", { to: call.peerId, sdp: call.pc.localDescription.sdp });
+            await call.answer(m.sdp);
         } catch (e) {
             failCall(e);
         }
@@ -330,125 +321,37 @@
         const call = app.call;
         if (!isCurrentPeer(m.from) || call.role !== "caller" || !call.pc) return;
         try {
-            await call.pc.setRemoteDescription({ type: "answer", sdp: m.sdp });
-            await flushCandidates(call);
+            await call.acceptAnswer(m.sdp);
         } catch (e) {
             failCall(e);
         }
     }
 
-    async function onCandidate(m) {
-        const call = app.call;
-        if (!isCurrentPeer(m.from)) return;
-        if (!call.pc || !call.pc.remoteDescription) {
-            call.pending.push(m.candidate);
-            return;
-        }
-        await addCandidate(call, m.candidate);
+    function onCandidate(m) {
+        if (isCurrentPeer(m.from)) app.call.addRemoteCandidate(m.candidate);
     }
 
-    async function flushCandidates(call) {
-        const pending = call.pending.splice(0);
-        for (const candidate of pending) await addCandidate(call, candidate);
-    }
-
-    async function addCandidate(call, candidate) {
-        try {
-            // null (or an empty candidate line) is the end-of-candidates indication.
-            await call.pc.addIceCandidate(candidate && candidate.candidate ? candidate : null);
-        } catch (e) {
-            app.lastError = `addIceCandidate: ${e.message}`;
-        }
-    }
-
-    async function createPeerConnection(call) {
-        const pc = new RTCPeerConnection({ iceServers: app.iceServers });
-        call.pc = pc;
-        const stream = await call.media;
-        if (app.call !== call) {
-            pc.close();
-            return;
-        }
-        const kinds = new Set();
-        if (stream) {
-            for (const track of stream.getTracks()) {
-                pc.addTrack(track, stream);
-                kinds.add(track.kind);
-            }
-        }
-        // The caller's offer must ask for audio and video even without a camera or microphone.
-        if (call.role === "caller") {
-            for (const kind of ["audio", "video"]) {
-                if (!kinds.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
-            }
-        }
-        pc.onicecandidate = (e) => {
-            const candidate = e.candidate ? e.candidate.toJSON() : null;
-            if (app.call === call) send("candidate", { to: call.peerId, candidate }).catch(() => {});
-        };
-        // One stream holds every remote track: a peer whose SDP names no media stream (no a=msid) still plays its
-        // audio and video together in the one <video>.
-        const remoteStream = new MediaStream();
-        pc.ontrack = (e) => {
-            const remote = $("remote");
-            remoteStream.addTrack(e.track);
-            if (remote.srcObject !== remoteStream) remote.srcObject = remoteStream;
-            remote.dataset.live = "";
-            watchFirstFrame(call, remote);
-        };
-        pc.onconnectionstatechange = () => {
-            if (app.call !== call) return;
-            if (pc.connectionState === "connected") {
-                call.connectedAt = call.connectedAt || performance.now();
-                setCallState("in-call", `In call with ${call.peerName}`);
-            } else if (pc.connectionState === "failed") {
-                send("hangup", { to: call.peerId }).catch(() => {});
-                endCall("connection failed", false);
-            }
-        };
-        startStatsDisplay();
-    }
-
-    function watchFirstFrame(call, video) {
-        if (call.watching) return;
-        call.watching = true;
-        const mark = () => {
-            if (call.firstFrameAt === null) call.firstFrameAt = performance.now();
-        };
-        if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(mark);
-        else video.addEventListener("loadeddata", mark, { once: true });
-    }
-
+    /// Ends the call on our side for a local reason, telling the peer.
     function failCall(error) {
         const call = app.call;
         if (!call) return;
         send("hangup", { to: call.peerId }).catch(() => {});
-        endCall(`call failed: ${error.message}`, false);
+        endCall(`call failed: ${error.message}`);
     }
 
     function hangup() {
         const call = app.call;
         if (!call) return;
         send("hangup", { to: call.peerId }).catch(() => {});
-        endCall("You hung up", true);
+        endCall("You hung up");
     }
 
-    function endCall(reason, byUs) {
+    function endCall(reason) {
         const call = app.call;
         if (!call) return;
         app.call = null;
-        if (call.pc) call.pc.close();
-        Promise.resolve(call.media).then((stream) => {
-            if (stream) stream.getTracks().forEach((t) => t.stop());
-        });
-        for (const id of ["local", "remote"]) {
-            const video = $(id);
-            video.srcObject = null;
-            delete video.dataset.live;
-        }
+        call.close(reason);
         stopStatsDisplay();
-        call.endedAt = performance.now();
-        call.endReason = reason;
         addChatLine(null, `Call with ${call.peerName} ended: ${reason}.`, null, true);
         setCallState("idle", `Idle — ${reason}`);
     }
@@ -457,41 +360,7 @@
 
     /// Receive-side numbers of the current call from getStats (null when there is no call).
     async function stats() {
-        const call = app.call;
-        if (!call || !call.pc) return null;
-        const report = await call.pc.getStats();
-        const out = {
-            framesDecoded: 0, framesReceived: 0, frameWidth: 0, frameHeight: 0, videoBytesReceived: 0,
-            videoPacketsLost: 0, audioSamplesReceived: 0, audioBytesReceived: 0, audioPacketsLost: 0,
-            bytesSent: 0, connectionState: call.pc.connectionState, iceConnectionState: call.pc.iceConnectionState,
-            selectedPair: null,
-        };
-        report.forEach((s) => {
-            if (s.type === "inbound-rtp" && s.kind === "video") {
-                out.framesDecoded += s.framesDecoded || 0;
-                out.framesReceived += s.framesReceived || 0;
-                out.frameWidth = s.frameWidth || out.frameWidth;
-                out.frameHeight = s.frameHeight || out.frameHeight;
-                out.videoBytesReceived += s.bytesReceived || 0;
-                out.videoPacketsLost += s.packetsLost || 0;
-                out.videoCodec = codecName(report, s.codecId) || out.videoCodec;
-            } else if (s.type === "inbound-rtp" && s.kind === "audio") {
-                out.audioSamplesReceived += s.totalSamplesReceived || 0;
-                out.audioBytesReceived += s.bytesReceived || 0;
-                out.audioPacketsLost += s.packetsLost || 0;
-                out.audioCodec = codecName(report, s.codecId) || out.audioCodec;
-            } else if (s.type === "outbound-rtp") {
-                out.bytesSent += s.bytesSent || 0;
-            } else if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
-                out.selectedPair = { rtt: s.currentRoundTripTime, local: s.localCandidateId, remote: s.remoteCandidateId };
-            }
-        });
-        return out;
-    }
-
-    function codecName(report, id) {
-        const codec = id && report.get(id);
-        return codec && codec.mimeType ? codec.mimeType.replace(/^(audio|video)\//, "") : undefined;
+        return app.call ? app.call.stats() : null;
     }
 
     function startStatsDisplay() {
@@ -553,14 +422,9 @@
         get chat() { return app.chat.slice(); },
         get lastError() { return app.lastError; },
         get transport() { return app.socket && app.socket.transport ? app.socket.transport.name : null; },
-        /// Milliseconds from the call's start (call sent or incoming call) to connected and to the first frame.
-        get timing() {
-            const c = app.lastCall;
-            if (!c) return null;
-            const since = (t) => (t === null || t === undefined ? null : t - c.startedAt);
-            return { role: c.role, connectedMs: since(c.connectedAt), firstFrameMs: since(c.firstFrameAt),
-                ended: c.endReason || null };
-        },
+        /// Milliseconds from the last call's start (Call pressed, or incoming call) to connected and to the first
+        /// remote frame presented.
+        get timing() { return app.lastCall ? app.lastCall.timing() : null; },
         join: (room, name, token) => join(room, name, token),
         leave: () => leave(),
         sendChat: (text) => send("chat", { room: app.room, text }),

@@ -109,7 +109,8 @@
             this.poll();
         }
         url() {
-            return this.base + (this.sid ? "&sid=" + encodeURIComponent(this.sid) : "") + "&t=" + Date.now().toString(36);
+            const sid = this.sid ? "&sid=" + encodeURIComponent(this.sid) : "";
+            return this.base + sid + "&t=" + Date.now().toString(36);  // the timestamp defeats caches
         }
         async poll() {
             while (!this.closed) {
@@ -283,7 +284,9 @@
             if (type === EIO.OPEN) {
                 try {
                     const handshake = JSON.parse(packet.slice(1));
-                    this.heartbeat = { interval: handshake.pingInterval || 25000, timeout: handshake.pingTimeout || 20000 };
+                    this.heartbeat = {
+                        interval: handshake.pingInterval || 25000, timeout: handshake.pingTimeout || 20000,
+                    };
                 } catch (e) { /* keep the defaults */ }
                 this.resetPingTimer();
                 const auth = typeof this.auth === "function" ? this.auth() : this.auth;
