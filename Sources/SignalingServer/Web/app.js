@@ -88,7 +88,7 @@
             button.className = "call";
             button.textContent = "Call";
             button.disabled = app.state !== "idle";
-            button.addEventListener("click", () => startCall(id));
+            button.addEventListener("click", () => startCall(id).catch((e) => showError(e.message)));
             item.append(label, button);
             list.append(item);
         }
@@ -105,6 +105,7 @@
             name.textContent = who;
             const when = document.createElement("span");
             when.className = "when";
+            // PROTOCOL.md's ts: milliseconds since the epoch (a value in seconds is taken as such).
             when.textContent = new Date(ts ? ts * (ts < 1e12 ? 1000 : 1) : Date.now()).toLocaleTimeString();
             item.append(name, document.createTextNode(text), when);
         }
@@ -121,7 +122,8 @@
         app.room = room;
         app.name = name;
         const server = params.get("server") || window.location.origin;
-        const transports = params.get("transport") ? [params.get("transport")] : undefined;
+        const pinned = params.get("transport");
+        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : undefined;
         const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }), transports });
         app.socket = socket;
         setConnection("connecting");
