@@ -26,8 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     var port = 8080
 
     @Option(name: .customLong("ice-server"),
-            help: ArgumentHelp("STUN or TURN server for clients (repeatable): stun:HOST:PORT or turn:USER:PASS@HOST:PORT.",
-                               valueName: "url"))
+            help: ArgumentHelp(
+                "STUN or TURN server for clients (repeatable): stun:HOST:PORT or turn:USER:PASS@HOST:PORT.",
+                valueName: "url"))
     var iceServers: [String] = []
 
     @Option(help: "Require this token in the Socket.IO CONNECT auth ({\"token\": ...}).")

@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func handshakeRoundTrips() throws {
-        let text = #"0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#
+        let text = #"0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"#
+            + #""pingTimeout":20000,"maxPayload":1000000}"#
         let packet = try EngineIOPacket(text: text)
         let handshake = EngineIOHandshake(sid: "lv_VI97HAXpY6yYWAAAC", upgrades: ["websocket"], pingInterval: 25000,
                                           pingTimeout: 20000, maxPayload: 1_000_000)
@@ -34,7 +35,8 @@ import Testing
         let packets: [EngineIOPacket] = [.message("hello"), .binaryMessage([1, 2, 3])]
         #expect(EngineIOPayload.encode(packets) == "4hello\u{1E}bAQID")
         #expect(try EngineIOPayload.decode("4hello\u{1E}bAQID") == packets)
-        #expect(try EngineIOPayload.decode("2probe\u{1E}4€€€\u{1E}1") == [.ping("probe"), .message("€€€"), .close])
+        #expect(try EngineIOPayload.decode("2probe\u{1E}4€€€\u{1E}1")
+            == [.ping("probe"), .message("€€€"), .close])
         #expect(try EngineIOPayload.decode("") == [])
         #expect(try EngineIOPayload.decode("b") == [.binaryMessage([])])
         #expect(try EngineIOPayload.decode("bAQ==\u{1E}bAQI=") == [.binaryMessage([1]), .binaryMessage([1, 2])])

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func roundTrips() throws {
-        for text in [#"[]"#, #"{}"#, #"[0.1,1e+20,-3]"#, #""é€""#, #"{"sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}"#] {
+        let texts = [#"[]"#, #"{}"#, #"[0.1,1e+20,-3]"#, #""é€""#, #"{"sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}"#]
+        for text in texts {
             let value = try JSONValue(parsing: text)
             #expect(try JSONValue(parsing: value.serialized) == value)
         }

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func parsesBrowserCandidate() throws {
-        let payload = try JSONValue(parsing: #"{"to":"x","candidate":{"candidate":"","sdpMid":null,"sdpMLineIndex":null}}"#)
+        let payload = try JSONValue(
+            parsing: #"{"to":"x","candidate":{"candidate":"","sdpMid":null,"sdpMLineIndex":null}}"#)
         #expect(try SignalingRequest(eventName: "candidate", payload: payload)
             == .candidate(to: "x", candidate: ICECandidateInit(candidate: "")))
     }
@@ -57,7 +58,8 @@ import Testing
         #expect(SignalingAck.ok.json.serialized == #"{"ok":true}"#)
         let failure = SignalingAck.badRequest(SignalingRequestError("room is missing"))
         #expect(failure.json.serialized == #"{"error":"bad-request","message":"room is missing","ok":false}"#)
-        let joined = SignalingAck.joined(self: PeerInfo(id: "a", name: "alice"), peers: [PeerInfo(id: "b", name: "bob")],
+        let joined = SignalingAck.joined(self: PeerInfo(id: "a", name: "alice"),
+                                         peers: [PeerInfo(id: "b", name: "bob")],
                                          iceServers: [ICEServer(urls: ["turn:127.0.0.1:3478"], username: "u",
                                                                 credential: "p")])
         #expect(joined.json.serialized == #"{"iceServers":[{"credential":"p","urls":["turn:127.0.0.1:3478"],"#

@@ -48,7 +48,9 @@ struct JSONParser {
         let start = literal.utf8Start
         for index in 0..<count {
             guard position < bytes.count else { throw JSONError(.unexpectedEnd, at: position) }
-            guard bytes[position] == start[index] else { throw JSONError(.unexpectedByte(bytes[position]), at: position) }
+            guard bytes[position] == start[index] else {
+                throw JSONError(.unexpectedByte(bytes[position]), at: position)
+            }
             position += 1
         }
     }
@@ -125,7 +127,9 @@ struct JSONParser {
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else { throw JSONError(.invalidNumber, at: position) }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw JSONError(.invalidNumber, at: position)
+            }
             skipDigits()
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
@@ -133,7 +137,9 @@ struct JSONParser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw JSONError(.invalidNumber, at: position) }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw JSONError(.invalidNumber, at: position)
+            }
             skipDigits()
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)

@@ -36,7 +36,8 @@ public struct ICECandidateInit: Equatable, Hashable, Sendable {
             throw SignalingRequestError("candidate.candidate must be a string")
         }
         guard candidate.utf8.count <= SignalingLimits.maximumCandidateBytes else {
-            throw SignalingRequestError("candidate.candidate is longer than \(SignalingLimits.maximumCandidateBytes) bytes")
+            let limit = SignalingLimits.maximumCandidateBytes
+            throw SignalingRequestError("candidate.candidate is longer than \(limit) bytes")
         }
         self.candidate = candidate
         self.sdpMid = try Self.optional(json["sdpMid"], "sdpMid") { $0.stringValue }

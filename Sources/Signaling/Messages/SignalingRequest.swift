@@ -64,6 +64,11 @@ public enum SignalingRequest: Equatable, Sendable {
         }
     }
 
+    /// The EVENT packet a client sends for this request; `ackID` asks for an acknowledgement.
+    public func packet(ackID: Int?) -> SocketIOPacket {
+        .event(eventName, [payload], ackID: ackID)
+    }
+
     /// Validates the payload of event `name` (the first argument after the name; `nil` if there was none).
     public init(eventName name: String, payload: JSONValue?) throws(SignalingRequestError) {
         guard let payload, let fields = payload.objectValue else {
@@ -84,7 +89,8 @@ public enum SignalingRequest: Equatable, Sendable {
         case "reject":
             self = .reject(to: try reader.id("to"), reason: try reader.optionalReason("reason"))
         case "offer":
-            self = .offer(to: try reader.id("to"), sdp: try reader.text("sdp", maximumBytes: SignalingLimits.maximumSDPBytes))
+            self = .offer(to: try reader.id("to"),
+                          sdp: try reader.text("sdp", maximumBytes: SignalingLimits.maximumSDPBytes))
         case "answer":
             self = .answer(to: try reader.id("to"),
                            sdp: try reader.text("sdp", maximumBytes: SignalingLimits.maximumSDPBytes))

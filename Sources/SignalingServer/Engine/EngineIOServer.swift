@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Signaling
 
@@ -67,8 +68,9 @@ actor EngineIOServer {
         }
     }
 
-    /// Packets the client sent on `sid`, in order.
-    func receive(_ packets: [EngineIOPacket], from sid: String, now: Double) {
+    /// Packets the client sent on `sid`, in order. Chat timestamps are this moment's wall-clock time.
+    func receive(_ packets: [EngineIOPacket], from sid: String) {
+        let now = (Date().timeIntervalSince1970 * 1000).rounded()
         for packet in packets {
             guard let session = sessions[sid] else { return }
             switch packet {

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
@@ -63,7 +62,7 @@ struct PollingTransport: Sendable {
             await server.close(sid, reason: "bad polling payload")
             return EngineIOHTTPError.badRequest.response
         }
-        await server.receive(packets, from: sid, now: Date().timeIntervalSince1970 * 1000)
+        await server.receive(packets, from: sid)
         return Response(status: .ok, headers: [.contentType: "text/html"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
     }

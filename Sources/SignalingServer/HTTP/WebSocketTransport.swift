@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
@@ -58,7 +57,7 @@ struct WebSocketTransport: Sendable {
                         packet = .binaryMessage(Array(buffer.readableBytesView))
                     }
                     if upgraded {
-                        await server.receive([packet], from: sid, now: Date().timeIntervalSince1970 * 1000)
+                        await server.receive([packet], from: sid)
                         continue
                     }
                     switch packet {

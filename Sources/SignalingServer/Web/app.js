@@ -1,0 +1,443 @@
+// LinkUp web client: rooms, chat and one call at a time over the signaling protocol of PROTOCOL.md.
+//
+// Call flow (PROTOCOL.md): the caller sends `call {to}`; the callee prepares its media and peer connection, then
+// replies `accept {to}`; on `callAccepted` the caller creates the offer; the callee answers; both trickle ICE
+// candidates (`null` = end of candidates) which may arrive before the description they belong to, so they are
+// queued until a remote description is set. Either side ends the call with `hangup {to}`.
+//
+// URL query: room, name, token prefill the form; autojoin=1 joins at once; autoaccept=1 accepts every incoming
+// call (for tests); server=URL talks to another signaling server than the page's origin; transport=polling (or
+// websocket) uses only that Engine.IO transport.
+//
+// window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
+"use strict";
+
+(function () {
+    const $ = (id) => document.getElementById(id);
+    const params = new URLSearchParams(window.location.search);
+    const autoaccept = params.get("autoaccept") === "1";
+
+    const app = {
+        socket: null,
+        connection: "disconnected",
+        self: null,
+        room: null,
+        name: null,
+        peers: new Map(),      // id -> name
+        iceServers: [],
+        state: "idle",         // idle | calling | ringing | connecting | in-call
+        call: null,            // the one LinkUpCall (call.js) under way
+        lastCall: null,        // the last call, kept after it ends for its timing
+        lastError: null,
+        chat: [],
+        statsTimer: null,
+    };
+
+    // --- page state ---
+
+    function setConnection(state) {
+        app.connection = state;
+        const badge = $("conn-state");
+        badge.textContent = state;
+        badge.dataset.state = state;
+        const joined = state === "connected" && app.self !== null;
+        $("chat-input").disabled = !joined;
+        $("chat-send").disabled = !joined;
+    }
+
+    function showError(message) {
+        app.lastError = message;
+        const box = $("error");
+        box.textContent = message;
+        box.hidden = false;
+    }
+
+    function clearError() {
+        $("error").hidden = true;
+    }
+
+    function setCallState(state, text) {
+        app.state = state;
+        const label = $("call-state");
+        label.dataset.state = state;
+        label.textContent = text;
+        $("remote-placeholder").textContent = state === "idle" ? "No call" : text;
+        $("accept").hidden = state !== "ringing";
+        $("reject").hidden = state !== "ringing";
+        $("hangup").hidden = state === "idle" || state === "ringing";
+        renderPeers();
+    }
+
+    function renderPeers() {
+        const list = $("peers");
+        list.replaceChildren();
+        if (app.peers.size === 0) {
+            const empty = document.createElement("li");
+            empty.className = "empty";
+            empty.textContent = app.self ? "nobody else yet" : "join a room";
+            list.append(empty);
+            return;
+        }
+        for (const [id, name] of app.peers) {
+            const item = document.createElement("li");
+            item.dataset.id = id;
+            item.dataset.name = name;
+            const label = document.createElement("span");
+            label.textContent = name;
+            const button = document.createElement("button");
+            button.className = "call";
+            button.textContent = "Call";
+            button.disabled = app.state !== "idle";
+            button.addEventListener("click", () => startCall(id).catch((e) => showError(e.message)));
+            item.append(label, button);
+            list.append(item);
+        }
+    }
+
+    function addChatLine(who, text, ts, system) {
+        const item = document.createElement("li");
+        if (system) {
+            item.className = "system";
+            item.textContent = text;
+        } else {
+            const name = document.createElement("span");
+            name.className = "who";
+            name.textContent = who;
+            const when = document.createElement("span");
+            when.className = "when";
+            // PROTOCOL.md's ts: milliseconds since the epoch (a value in seconds is taken as such).
+            when.textContent = new Date(ts ? ts * (ts < 1e12 ? 1000 : 1) : Date.now()).toLocaleTimeString();
+            item.append(name, document.createTextNode(text), when);
+        }
+        const log = $("chat-log");
+        log.append(item);
+        log.scrollTop = log.scrollHeight;
+    }
+
+    // --- signaling ---
+
+    function join(room, name, token) {
+        leave();
+        clearError();
+        app.room = room;
+        app.name = name;
+        const server = params.get("server") || window.location.origin;
+        const pinned = params.get("transport");
+        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : undefined;
+        const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }), transports });
+        app.socket = socket;
+        setConnection("connecting");
+        // Handlers of a socket the page has since left (or replaced by a new join) do nothing.
+        const on = (event, handler) =>
+            socket.on(event, (...args) => (app.socket === socket ? handler(...args) : undefined));
+        on("connect", async () => {
+            clearError();
+            setConnection("connected");
+            try {
+                const ack = await socket.emit("join", { room, name });
+                if (!ack || !ack.ok) throw new Error((ack && (ack.message || ack.error)) || "join refused");
+                app.self = ack.self;
+                app.iceServers = Array.isArray(ack.iceServers) ? ack.iceServers : [];
+                app.peers = new Map((ack.peers || []).map((p) => [p.id, p.name]));
+                $("whoami").textContent = `${ack.self.name} in ${room}`;
+                $("join").disabled = false;
+                $("leave").disabled = false;
+                setConnection("connected");
+                renderPeers();
+                addChatLine(null, `You joined ${room} as ${ack.self.name}.`, null, true);
+            } catch (e) {
+                showError(`join failed: ${e.message}`);
+            }
+        });
+        on("connect_error", (error) => {
+            if (socket.refused) {
+                // CONNECT_ERROR from the server (e.g. a missing or wrong token): final.
+                setConnection("refused");
+                showError(`connect_error: ${error.message}`);
+            } else {
+                // The server could not be reached: the client keeps retrying with backoff.
+                setConnection(socket.stopped ? "error" : "reconnecting");
+                showError(`cannot reach the server (${error.message}); ${socket.stopped ? "gave up" : "retrying"}`);
+            }
+        });
+        on("disconnect", (reason) => {
+            app.self = null;
+            app.peers.clear();
+            renderPeers();
+            if (app.call) endCall(`signaling lost (${reason})`);
+            setConnection(socket.stopped ? "disconnected" : "reconnecting");
+        });
+        on("peer-joined", (m) => {
+            if (m.room !== app.room) return;
+            app.peers.set(m.id, m.name);
+            renderPeers();
+            addChatLine(null, `${m.name} joined.`, null, true);
+        });
+        on("peer-left", (m) => {
+            if (m.room !== app.room) return;
+            const name = app.peers.get(m.id) || m.id;
+            app.peers.delete(m.id);
+            renderPeers();
+            addChatLine(null, `${name} left.`, null, true);
+            if (app.call && app.call.peerId === m.id) endCall(`${name} left`);
+        });
+        on("chat", (m) => {
+            app.chat.push(m);
+            addChatLine(m.name, m.text, m.ts, false);
+        });
+        on("incomingCall", onIncomingCall);
+        on("callAccepted", onCallAccepted);
+        on("callRejected", (m) => {
+            if (!isCurrentPeer(m.from)) return;
+            endCall(`${app.call.peerName} rejected the call${m.reason ? ` (${m.reason})` : ""}`);
+        });
+        on("offer", onOffer);
+        on("answer", onAnswer);
+        on("candidate", onCandidate);
+        on("hangup", (m) => {
+            if (!isCurrentPeer(m.from)) return;
+            endCall(`${app.call.peerName} hung up`);
+        });
+    }
+
+    function leave() {
+        if (app.call) hangup();
+        if (app.socket) {
+            const socket = app.socket;
+            if (socket.connected && app.room) socket.emit("leave", { room: app.room }).catch(() => {});
+            setTimeout(() => socket.close(), 50);
+        }
+        app.socket = null;
+        app.self = null;
+        app.peers.clear();
+        $("whoami").textContent = "";
+        $("leave").disabled = true;
+        setConnection("disconnected");
+        renderPeers();
+    }
+
+    async function send(event, data) {
+        if (!app.socket) throw new Error("not joined");
+        const ack = await app.socket.emit(event, data);
+        if (!ack || !ack.ok) throw new Error(`${event}: ${(ack && (ack.message || ack.error)) || "no ack"}`);
+        return ack;
+    }
+
+    function isCurrentPeer(id) {
+        return app.call !== null && app.call.peerId === id;
+    }
+
+    // --- calls ---
+
+    function newCall(peerId, peerName, role) {
+        const call = new LinkUpCall({
+            peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers,
+            signal: send, localVideo: $("local"), remoteVideo: $("remote"),
+            onConnected: () => {
+                if (app.call === call) setCallState("in-call", `In call with ${call.peerName}`);
+            },
+            onFailed: (reason) => {
+                if (app.call === call) failCall(new Error(reason));
+            },
+            onError: (message) => {
+                app.lastError = message;
+            },
+        });
+        app.call = call;
+        app.lastCall = call;
+        return call;
+    }
+
+    async function startCall(idOrName) {
+        if (app.state !== "idle") throw new Error(`busy (${app.state})`);
+        let peerId = app.peers.has(idOrName) ? idOrName : null;
+        for (const [id, name] of app.peers) if (peerId === null && name === idOrName) peerId = id;
+        if (peerId === null) throw new Error(`nobody called ${idOrName} in the room`);
+        const call = newCall(peerId, null, "caller");
+        setCallState("calling", `Calling ${call.peerName}…`);
+        call.startMedia();  // meanwhile the callee decides
+        try {
+            await send("call", { to: peerId });
+        } catch (e) {
+            endCall(`call failed: ${e.message}`);
+            throw e;
+        }
+    }
+
+    function onIncomingCall(m) {
+        if (app.call) {
+            send("reject", { to: m.from, reason: "busy" }).catch(() => {});
+            return;
+        }
+        if (!app.peers.has(m.from)) app.peers.set(m.from, m.name || m.from);
+        const call = newCall(m.from, m.name, "callee");
+        setCallState("ringing", `Incoming call from ${call.peerName}`);
+        if (autoaccept) acceptCall();
+    }
+
+    /// The callee has its peer connection ready before it sends `accept`, so the caller's offer finds it.
+    async function acceptCall() {
+        const call = app.call;
+        if (!call || app.state !== "ringing") throw new Error("no incoming call");
+        setCallState("connecting", `Connecting to ${call.peerName}…`);
+        try {
+            if (!(await call.prepare()) || app.call !== call) return;
+            startStatsDisplay();
+            await send("accept", { to: call.peerId });
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    function rejectCall(reason) {
+        const call = app.call;
+        if (!call || app.state !== "ringing") throw new Error("no incoming call");
+        send("reject", { to: call.peerId, reason: reason || "declined" }).catch(() => {});
+        endCall(`You rejected ${call.peerName}`);
+    }
+
+    async function onCallAccepted(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "caller" || app.state !== "calling") return;
+        setCallState("connecting", `Connecting to ${call.peerName}…`);
+        try {
+            if (!(await call.prepare()) || app.call !== call) return;
+            startStatsDisplay();
+            await call.offer();
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    async function onOffer(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "callee" || !call.pc) return;
+        try {
+            await call.answer(m.sdp);
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    async function onAnswer(m) {
+        const call = app.call;
+        if (!isCurrentPeer(m.from) || call.role !== "caller" || !call.pc) return;
+        try {
+            await call.acceptAnswer(m.sdp);
+        } catch (e) {
+            failCall(e);
+        }
+    }
+
+    function onCandidate(m) {
+        if (isCurrentPeer(m.from)) app.call.addRemoteCandidate(m.candidate);
+    }
+
+    /// Ends the call on our side for a local reason, telling the peer.
+    function failCall(error) {
+        const call = app.call;
+        if (!call) return;
+        send("hangup", { to: call.peerId }).catch(() => {});
+        endCall(`call failed: ${error.message}`);
+    }
+
+    function hangup() {
+        const call = app.call;
+        if (!call) return;
+        send("hangup", { to: call.peerId }).catch(() => {});
+        endCall("You hung up");
+    }
+
+    function endCall(reason) {
+        const call = app.call;
+        if (!call) return;
+        app.call = null;
+        call.close(reason);
+        stopStatsDisplay();
+        addChatLine(null, `Call with ${call.peerName} ended: ${reason}.`, null, true);
+        setCallState("idle", `Idle — ${reason}`);
+    }
+
+    // --- statistics ---
+
+    /// Receive-side numbers of the current call from getStats (null when there is no call).
+    async function stats() {
+        return app.call ? app.call.stats() : null;
+    }
+
+    function startStatsDisplay() {
+        stopStatsDisplay();
+        app.statsTimer = setInterval(async () => {
+            const s = await stats();
+            if (!s) return;
+            $("media-stats").textContent =
+                `video ${s.videoCodec || "-"} ${s.frameWidth}x${s.frameHeight}, ${s.framesDecoded} frames decoded · ` +
+                `audio ${s.audioCodec || "-"}, ${s.audioSamplesReceived} samples · ${s.connectionState}`;
+        }, 1000);
+    }
+
+    function stopStatsDisplay() {
+        clearInterval(app.statsTimer);
+        app.statsTimer = null;
+        $("media-stats").textContent = "";
+    }
+
+    // --- wiring ---
+
+    $("join-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        const room = $("room").value.trim();
+        const name = $("name").value.trim();
+        if (room && name) join(room, name, $("token").value);
+    });
+    $("leave").addEventListener("click", () => leave());
+    // Leaving the page ends the call and the session at once, so the others see hangup and peer-left now rather
+    // than at the server's ping timeout.
+    window.addEventListener("pagehide", () => {
+        if (app.call) app.socket.emit("hangup", { to: app.call.peerId }).catch(() => {});
+        if (app.socket) app.socket.close();
+    });
+    $("chat-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        const input = $("chat-input");
+        const text = input.value;
+        if (!text.trim() || !app.room) return;
+        input.value = "";
+        send("chat", { room: app.room, text }).catch((err) => showError(err.message));
+    });
+    $("accept").addEventListener("click", () => acceptCall().catch((e) => showError(e.message)));
+    $("reject").addEventListener("click", () => rejectCall());
+    $("hangup").addEventListener("click", () => hangup());
+
+    for (const field of ["room", "name", "token"]) {
+        if (params.get(field)) $(field).value = params.get(field);
+    }
+    setCallState("idle", "Idle");
+    setConnection("disconnected");
+
+    window.linkup = {
+        get state() { return app.state; },
+        get connection() { return app.connection; },
+        get self() { return app.self; },
+        get room() { return app.room; },
+        get peers() { return [...app.peers].map(([id, name]) => ({ id, name })); },
+        get chat() { return app.chat.slice(); },
+        get lastError() { return app.lastError; },
+        get transport() { return app.socket && app.socket.transport ? app.socket.transport.name : null; },
+        /// Milliseconds from the last call's start (Call pressed, or incoming call) to connected and to the first
+        /// remote frame presented.
+        get timing() { return app.lastCall ? app.lastCall.timing() : null; },
+        join: (room, name, token) => join(room, name, token),
+        leave: () => leave(),
+        sendChat: (text) => send("chat", { room: app.room, text }),
+        call: (idOrName) => startCall(idOrName),
+        accept: () => acceptCall(),
+        reject: (reason) => rejectCall(reason),
+        hangup: () => hangup(),
+        stats: () => stats(),
+    };
+
+    if (params.get("autojoin") === "1" && $("room").value && $("name").value) {
+        join($("room").value.trim(), $("name").value.trim(), $("token").value);
+    }
+})();

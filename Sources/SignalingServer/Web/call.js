@@ -1,0 +1,217 @@
+// One WebRTC call with one peer, for the LinkUp web client: local camera and microphone, the RTCPeerConnection,
+// the SDP offer/answer, trickled ICE candidates, the remote media in a <video>, and getStats numbers.
+//
+// Signaling is the caller's (app.js) business; this object only asks it to send `offer`, `answer`, `candidate`
+// (PROTOCOL.md) through the `signal(event, data)` function it is given. Candidates may arrive before the description
+// they belong to (PROTOCOL.md), so they are queued until a remote description is set.
+"use strict";
+
+(function (global) {
+    class LinkUpCall {
+        /// options: peerId, peerName, role ("caller" | "callee"), iceServers, signal(event, data) -> Promise,
+        /// localVideo and remoteVideo (elements), onConnected(), onFailed(reason), onError(message).
+        constructor(options) {
+            this.peerId = options.peerId;
+            this.peerName = options.peerName || options.peerId;
+            this.role = options.role;
+            this.iceServers = options.iceServers || [];
+            this.signal = options.signal;
+            this.localVideo = options.localVideo;
+            this.remoteVideo = options.remoteVideo;
+            this.onConnected = options.onConnected || (() => {});
+            this.onFailed = options.onFailed || (() => {});
+            this.onError = options.onError || (() => {});
+            this.pc = null;
+            this.pending = [];
+            this.media = null;
+            this.closed = false;
+            this.watchingFrames = false;
+            this.startedAt = performance.now();
+            this.connectedAt = null;
+            this.firstFrameAt = null;
+            this.endReason = null;
+        }
+
+        /// Starts asking for camera and microphone (once); resolves with the stream, or null without them: a call
+        /// without local media still receives.
+        startMedia() {
+            if (!this.media) this.media = this.openMedia();
+            return this.media;
+        }
+
+        async openMedia() {
+            try {
+                const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+                if (this.closed) {
+                    stream.getTracks().forEach((t) => t.stop());
+                    return null;
+                }
+                this.localVideo.srcObject = stream;
+                this.localVideo.dataset.live = "";
+                return stream;
+            } catch (e) {
+                this.onError(`getUserMedia: ${e.name}: ${e.message}`);
+                return null;
+            }
+        }
+
+        /// Creates the peer connection with the local tracks; false when the call ended meanwhile.
+        async prepare() {
+            const stream = await this.startMedia();
+            if (this.closed) return false;
+            const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+            this.pc = pc;
+            const kinds = new Set();
+            if (stream) {
+                for (const track of stream.getTracks()) {
+                    pc.addTrack(track, stream);
+                    kinds.add(track.kind);
+                }
+            }
+            // The caller's offer must ask for audio and video even without a camera or microphone.
+            if (this.role === "caller") {
+                for (const kind of ["audio", "video"]) {
+                    if (!kinds.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+                }
+            }
+            pc.onicecandidate = (e) => {
+                if (this.closed) return;
+                const candidate = e.candidate ? e.candidate.toJSON() : null;  // null: end of candidates
+                this.signal("candidate", { to: this.peerId, candidate }).catch(() => {});
+            };
+            // One stream holds every remote track: a peer whose SDP names no media stream (no a=msid) still plays
+            // its audio and video together in the one <video>.
+            const remoteStream = new MediaStream();
+            pc.ontrack = (e) => {
+                remoteStream.addTrack(e.track);
+                if (this.remoteVideo.srcObject !== remoteStream) this.remoteVideo.srcObject = remoteStream;
+                this.remoteVideo.dataset.live = "";
+                this.watchFirstFrame();
+            };
+            pc.onconnectionstatechange = () => {
+                if (this.closed) return;
+                if (pc.connectionState === "connected") {
+                    this.connectedAt = this.connectedAt || performance.now();
+                    this.onConnected();
+                } else if (pc.connectionState === "failed") {
+                    this.onFailed("connection failed");
+                }
+            };
+            return true;
+        }
+
+        /// Caller: creates and sends the offer.
+        async offer() {
+            await this.pc.setLocalDescription(await this.pc.createOffer());
+            await this.signal("offer", { to: this.peerId, sdp: this.pc.localDescription.sdp });
+        }
+
+        /// Callee: applies the offer, then creates and sends the answer.
+        async answer(sdp) {
+            await this.pc.setRemoteDescription({ type: "offer", sdp });
+            await this.flushCandidates();
+            await this.pc.setLocalDescription(await this.pc.createAnswer());
+            await this.signal("answer", { to: this.peerId, sdp: this.pc.localDescription.sdp });
+        }
+
+        /// Caller: applies the answer.
+        async acceptAnswer(sdp) {
+            await this.pc.setRemoteDescription({ type: "answer", sdp });
+            await this.flushCandidates();
+        }
+
+        /// A trickled remote candidate (null = end of candidates); queued until a remote description is set.
+        async addRemoteCandidate(candidate) {
+            if (!this.pc || !this.pc.remoteDescription) {
+                this.pending.push(candidate);
+                return;
+            }
+            try {
+                await this.pc.addIceCandidate(candidate && candidate.candidate ? candidate : null);
+            } catch (e) {
+                this.onError(`addIceCandidate: ${e.message}`);
+            }
+        }
+
+        async flushCandidates() {
+            for (const candidate of this.pending.splice(0)) await this.addRemoteCandidate(candidate);
+        }
+
+        watchFirstFrame() {
+            if (this.watchingFrames) return;
+            this.watchingFrames = true;
+            const mark = () => {
+                if (this.firstFrameAt === null) this.firstFrameAt = performance.now();
+            };
+            const video = this.remoteVideo;
+            if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(mark);
+            else video.addEventListener("loadeddata", mark, { once: true });
+        }
+
+        /// Ends the call locally: closes the connection, stops the camera and microphone, clears both videos.
+        close(reason) {
+            if (this.closed) return;
+            this.closed = true;
+            this.endReason = reason;
+            if (this.pc) this.pc.close();
+            Promise.resolve(this.media).then((stream) => {
+                if (stream) stream.getTracks().forEach((t) => t.stop());
+            });
+            for (const video of [this.localVideo, this.remoteVideo]) {
+                video.srcObject = null;
+                delete video.dataset.live;
+            }
+        }
+
+        /// Milliseconds from the call's start to connected and to the first remote frame presented.
+        timing() {
+            const since = (t) => (t === null ? null : t - this.startedAt);
+            return { role: this.role, connectedMs: since(this.connectedAt), firstFrameMs: since(this.firstFrameAt),
+                ended: this.endReason };
+        }
+
+        /// Receive-side numbers from getStats (inbound-rtp video framesDecoded, audio totalSamplesReceived, ...);
+        /// null before the peer connection exists or after the call ended.
+        async stats() {
+            const pc = this.pc;
+            if (!pc || this.closed) return null;
+            const report = await pc.getStats();
+            const out = {
+                framesDecoded: 0, framesReceived: 0, frameWidth: 0, frameHeight: 0, videoBytesReceived: 0,
+                videoPacketsLost: 0, audioSamplesReceived: 0, audioBytesReceived: 0, audioPacketsLost: 0,
+                bytesSent: 0, connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState,
+                selectedPair: null,
+            };
+            report.forEach((s) => {
+                if (s.type === "inbound-rtp" && s.kind === "video") {
+                    out.framesDecoded += s.framesDecoded || 0;
+                    out.framesReceived += s.framesReceived || 0;
+                    out.frameWidth = s.frameWidth || out.frameWidth;
+                    out.frameHeight = s.frameHeight || out.frameHeight;
+                    out.videoBytesReceived += s.bytesReceived || 0;
+                    out.videoPacketsLost += s.packetsLost || 0;
+                    out.videoCodec = codecName(report, s.codecId) || out.videoCodec;
+                } else if (s.type === "inbound-rtp" && s.kind === "audio") {
+                    out.audioSamplesReceived += s.totalSamplesReceived || 0;
+                    out.audioBytesReceived += s.bytesReceived || 0;
+                    out.audioPacketsLost += s.packetsLost || 0;
+                    out.audioCodec = codecName(report, s.codecId) || out.audioCodec;
+                } else if (s.type === "outbound-rtp") {
+                    out.bytesSent += s.bytesSent || 0;
+                } else if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
+                    out.selectedPair = {
+                        rtt: s.currentRoundTripTime, local: s.localCandidateId, remote: s.remoteCandidateId,
+                    };
+                }
+            });
+            return out;
+        }
+    }
+
+    function codecName(report, id) {
+        const codec = id && report.get(id);
+        return codec && codec.mimeType ? codec.mimeType.replace(/^(audio|video)\//, "") : undefined;
+    }
+
+    global.LinkUpCall = LinkUpCall;
+})(window);

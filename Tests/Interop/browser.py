@@ -1,0 +1,219 @@
+"""Headless Chromium driving LinkUp's web client, for pytest (reusable by any test that needs a browser peer).
+
+Chromium is Debian's `chromium` with `chromium-driver` (/usr/bin/chromedriver), driven by Selenium. The flags give it
+a fake camera and microphone (a moving test pattern and a beep), grant media permissions without a prompt, and
+allow WebRTC over loopback; the page is given no STUN/TURN server, so only host candidates exist and nothing leaves
+the machine.
+
+    from browser import chromium, open_client, wait_for, wait_for_remote_media
+
+    with chromium() as driver:                       # always quits the driver
+        page = open_client(driver, server_url, "room1", "alice", autoaccept=True)
+        wait_for(page, "window.linkup.peers.length === 1")
+        ...
+        stats = wait_for_remote_media(page, min_frames=20, min_samples=48000, timeout=20)
+
+Or as pytest fixtures: `browser_factory` (call it for each page you need; all quit at teardown).
+
+The page's test hook `window.linkup` (Sources/SignalingServer/Web/app.js) has state, connection, self, peers, chat,
+lastError, transport, timing, and join/leave/sendChat/call/accept/reject/hangup/stats(); `hook(page, "expr")`
+evaluates any expression on it. To call a bot: `call(page, "bot-name")`, `wait_for_state(page, "in-call")`,
+`wait_for_remote_media(...)`, `call_timing(page)["firstFrameMs"]`, `hook(page, "linkup.hangup()")`.
+"""
+
+import contextlib
+import json
+import os
+import pathlib
+import shutil
+import time
+import urllib.parse
+
+import pytest
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--no-sandbox",
+    # Unmuted remote audio plays without a user gesture, so the audio pipeline pulls (and counts) samples.
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+)
+
+PAGE_LOAD_TIMEOUT = 20
+SCRIPT_TIMEOUT = 15
+
+
+def chromium_available() -> str | None:
+    """Why Chromium cannot run here, or None when it can."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (make deps)"
+    if not os.path.exists(CHROMEDRIVER):
+        return f"{CHROMEDRIVER} is missing (Debian package chromium-driver; make deps)"
+    if not any(os.path.exists(path) for path in CHROMIUM_CANDIDATES):
+        return "chromium is missing (Debian package chromium; make deps)"
+    return None
+
+
+@contextlib.contextmanager
+def chromium():
+    """One headless Chromium session; the driver (and its browser) is always quit."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    binary = next((path for path in CHROMIUM_CANDIDATES if os.path.exists(path)), None)
+    if binary:
+        options.binary_location = binary
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=os.devnull)
+    driver = webdriver.Chrome(service=service, options=options)
+    try:
+        driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
+        driver.set_script_timeout(SCRIPT_TIMEOUT)
+        yield driver
+    finally:
+        with contextlib.suppress(Exception):
+            driver.quit()
+
+
+@pytest.fixture
+def browser_factory():
+    """Call it to get a new headless Chromium driver; every one of them is quit at teardown."""
+    reason = chromium_available()
+    if reason:
+        pytest.skip(reason)
+    with contextlib.ExitStack() as stack:
+        yield lambda: stack.enter_context(chromium())
+
+
+def client_url(server_url: str, room: str, name: str, autoaccept: bool = False, autojoin: bool = True,
+               token: str | None = None, transport: str | None = None) -> str:
+    """The web client's address with its query flags (see app.js)."""
+    query = {"room": room, "name": name}
+    if transport is not None:
+        query["transport"] = transport
+    if autojoin:
+        query["autojoin"] = "1"
+    if autoaccept:
+        query["autoaccept"] = "1"
+    if token is not None:
+        query["token"] = token
+    return server_url.rstrip("/") + "/?" + urllib.parse.urlencode(query)
+
+
+def open_client(driver, server_url: str, room: str, name: str, autoaccept: bool = False, token: str | None = None,
+                transport: str | None = None, wait_joined: bool = True, timeout: float = 15):
+    """Loads the web client in `driver` and joins `room` as `name` (waits for the join ack unless `wait_joined` is
+    False); `transport` "websocket" or "polling" pins the Engine.IO transport. Returns the driver (the page)."""
+    driver.get(client_url(server_url, room, name, autoaccept=autoaccept, token=token, transport=transport))
+    wait_for(driver, "window.linkup !== undefined", timeout)
+    if wait_joined:
+        wait_for(driver, "window.linkup.self !== null", timeout, what=f"{name} to join {room}")
+    return driver
+
+
+def hook(page, expression: str):
+    """Evaluates a JavaScript expression in the page (a Promise is awaited by the driver)."""
+    return page.execute_script(f"return ({expression});")
+
+
+def wait_for(page, expression: str, timeout: float = 15, what: str | None = None, poll: float = 0.1):
+    """Waits until a JavaScript expression is truthy; returns its value, or fails with the page's state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = hook(page, expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or expression}; "
+                                 f"page: {describe(page)}")
+        time.sleep(poll)
+
+
+def describe(page) -> dict:
+    """The test hook's view of the page, for failure messages."""
+    try:
+        return hook(page, "({state: linkup.state, connection: linkup.connection, self: linkup.self, "
+                          "peers: linkup.peers, lastError: linkup.lastError, timing: linkup.timing, "
+                          "callText: document.getElementById('call-state').textContent})")
+    except Exception as error:  # the page may be gone; the failure is reported anyway
+        return {"unavailable": str(error)}
+
+
+def media_stats(page) -> dict | None:
+    """getStats of the current call through the test hook: framesDecoded (inbound-rtp video),
+    audioSamplesReceived (inbound-rtp audio totalSamplesReceived), byte counts, codecs, connection state."""
+    return hook(page, "window.linkup.stats()")
+
+
+def wait_for_remote_media(page, min_frames: int = 10, min_samples: int = 8000, timeout: float = 20) -> dict:
+    """Waits until the page has decoded `min_frames` remote video frames and received `min_samples` audio samples."""
+    deadline = time.monotonic() + timeout
+    stats = None
+    while time.monotonic() < deadline:
+        stats = media_stats(page)
+        if stats and stats["framesDecoded"] >= min_frames and stats["audioSamplesReceived"] >= min_samples:
+            return stats
+        time.sleep(0.25)
+    raise AssertionError(f"remote media below {min_frames} frames / {min_samples} samples after {timeout} s: "
+                         f"{stats}; page: {describe(page)}")
+
+
+def call(page, id_or_name: str):
+    """Calls a participant of the page's room by socket id or by name (the page's Call button does the same)."""
+    hook(page, f"window.linkup.call({json.dumps(id_or_name)})")
+
+
+def wait_for_state(page, state: str, timeout: float = 20) -> None:
+    """Waits for the call state: idle | calling | ringing | connecting | in-call."""
+    wait_for(page, f"window.linkup.state === {json.dumps(state)}", timeout, what=f"call state {state!r}")
+
+
+def call_timing(page) -> dict | None:
+    """The last call's timing in milliseconds from its start (Call pressed, or incoming call): connectedMs (peer
+    connection connected) and firstFrameMs (first remote video frame presented); None where not reached."""
+    return hook(page, "window.linkup.timing")
+
+
+def screenshot(page, name: str) -> pathlib.Path | None:
+    """Saves a PNG of the page into $LINKUP_SCREENSHOT_DIR (nothing when unset); returns its path."""
+    directory = os.environ.get("LINKUP_SCREENSHOT_DIR")
+    if not directory:
+        return None
+    path = pathlib.Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.save_screenshot(str(path))
+    return path
+
+
+def console_log(page) -> list[str]:
+    """The page's console messages so far (for diagnosing a failure)."""
+    with contextlib.suppress(Exception):
+        return [f"{entry['level']}: {entry['message']}" for entry in page.get_log("browser")]
+    return []
+
+
+def chromium_version() -> str | None:
+    """`chromium --version`, for reports."""
+    import subprocess
+    binary = next((path for path in CHROMIUM_CANDIDATES if os.path.exists(path)), None) or shutil.which("chromium")
+    if not binary:
+        return None
+    result = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10)
+    return result.stdout.strip()
