@@ -215,6 +215,17 @@ def test_engineio_errors(server):
     assert response.status_code == 400 and response.json()["code"] == 1
     response = requests.post(base, params={"EIO": "4", "transport": "polling"}, data="40", timeout=5)
     assert response.status_code == 400 and response.json()["code"] == 2
+    # A refused WebSocket upgrade is a bare 400 (the upgrade handler answers before any route runs).
+    ws_base = f"ws://127.0.0.1:{server.port}/socket.io/"
+    for query in ["EIO=3&transport=websocket", "EIO=4&transport=websocket&sid=nope"]:
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(f"{ws_base}?{query}", timeout=5)
+        assert refused.value.status_code == 400, query
+    # Without an Upgrade header the same URLs get the JSON errors.
+    for query, code in [("EIO=3&transport=websocket", 5), ("EIO=4&transport=websocket&sid=nope", 1),
+                        ("EIO=4&transport=websocket", 3)]:
+        response = requests.get(f"{base}?{query}", timeout=5)
+        assert response.status_code == 400 and response.json()["code"] == code, query
 
 
 def test_raw_polling_handshake_and_upgrade(server):
