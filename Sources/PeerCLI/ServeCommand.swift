@@ -15,8 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             Ctrl-C (SIGINT) or SIGTERM closes every session and exits.
 
             ICE server URLs (--ice-server, repeatable) are handed to clients in the join acknowledgement:
-              stun:HOST:PORT              a STUN server
-              turn:USER:PASSWORD@HOST:PORT  a TURN server; the credentials become username/credential
+              stun:HOST:PORT            STUN server
+              turn:USER:PASS@HOST:PORT  TURN server with username USER and credential PASS
             """)
 
     @Option(help: "Address to listen on.")

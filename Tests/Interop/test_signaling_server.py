@@ -215,6 +215,17 @@ def test_engineio_errors(server):
     assert response.status_code == 400 and response.json()["code"] == 1
     response = requests.post(base, params={"EIO": "4", "transport": "polling"}, data="40", timeout=5)
     assert response.status_code == 400 and response.json()["code"] == 2
+    # A refused WebSocket upgrade is a bare 400 (the upgrade handler answers before any route runs).
+    ws_base = f"ws://127.0.0.1:{server.port}/socket.io/"
+    for query in ["EIO=3&transport=websocket", "EIO=4&transport=websocket&sid=nope"]:
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(f"{ws_base}?{query}", timeout=5)
+        assert refused.value.status_code == 400, query
+    # Without an Upgrade header the same URLs get the JSON errors.
+    for query, code in [("EIO=3&transport=websocket", 5), ("EIO=4&transport=websocket&sid=nope", 1),
+                        ("EIO=4&transport=websocket", 3)]:
+        response = requests.get(f"{base}?{query}", timeout=5)
+        assert response.status_code == 400 and response.json()["code"] == code, query
 
 
 def test_raw_polling_handshake_and_upgrade(server):
@@ -281,16 +292,33 @@ def test_ping_timeout_closes_silent_clients():
         server.stop()
 
 
-@pytest.mark.parametrize("transport", ["polling", "websocket"])
-def test_sigint_shuts_down_gracefully(transport):
+@pytest.mark.parametrize("transport,sig", [("polling", signal.SIGINT), ("websocket", signal.SIGINT),
+                                           ("polling", signal.SIGTERM)])
+def test_signal_shuts_down_gracefully(transport, sig):
     server = Server()
     peer = Peer(server.url, TRANSPORTS[transport])
     try:
         peer.join("room-stop", "x")
         time.sleep(0.2)  # let the client's next long poll reach the server
         started = time.monotonic()
-        assert server.stop(signal.SIGINT) == 0
+        assert server.stop(sig) == 0
         assert time.monotonic() - started < 5
     finally:
         peer.close()
+        server.stop()
+
+
+def test_serves_web_directory_with_content_types(tmp_path):
+    (tmp_path / "index.html").write_text("<!doctype html><title>t</title>")
+    (tmp_path / "app.js").write_text("console.log(1);")
+    (tmp_path / "style.css").write_text("body {}")
+    server = Server("--web", str(tmp_path))
+    try:
+        for path, content_type in [("/", "text/html"), ("/index.html", "text/html"), ("/app.js", "text/javascript"),
+                                   ("/style.css", "text/css")]:
+            response = requests.get(server.url + path, timeout=5)
+            assert response.status_code == 200 and response.headers["Content-Type"].startswith(content_type), path
+        assert requests.get(server.url + "/missing.js", timeout=5).status_code == 404
+        assert requests.get(server.url + "/../Package.swift", timeout=5).status_code == 404
+    finally:
         server.stop()

@@ -13,7 +13,12 @@ struct PollingTransport: Sendable {
         guard query["EIO"].map(String.init) == "4" else { return EngineIOHTTPError.unsupportedProtocolVersion.response }
         switch query["transport"].map(String.init) {
         case "polling": break
-        case "websocket": return EngineIOHTTPError.badRequest.response  // a WebSocket URL without an Upgrade header
+        case "websocket":
+            // A WebSocket request that was not upgraded: no Upgrade header, or an unknown session to upgrade.
+            if let sid = query["sid"].map(String.init), !(await server.exists(sid, on: .polling)) {
+                return EngineIOHTTPError.unknownSession.response
+            }
+            return EngineIOHTTPError.badRequest.response
         default: return EngineIOHTTPError.unknownTransport.response
         }
         guard let sid = query["sid"].map(String.init) else {
