@@ -106,6 +106,8 @@ let package = Package(
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
         .testTarget(name: "SignalingTests", dependencies: ["Signaling"]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling"]),
+        // CallMedia and its parts live in the executable; SwiftPM lets tests @testable-import it.
+        .testTarget(name: "PeerCLITests", dependencies: ["PeerCLI", "PeerRuntime", "Media", "RTP", "Wire"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),
     ]
 )

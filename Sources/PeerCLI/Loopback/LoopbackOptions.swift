@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The video format `--video WxH@fps` names.
-struct VideoFormat: ExpressibleByArgument, CustomStringConvertible, Sendable {
+struct VideoFormat: ExpressibleByArgument, CustomStringConvertible, Sendable, Equatable {
     var width: Int
     var height: Int
     var fps: Int

@@ -33,8 +33,9 @@ struct LoopbackReport {
                          "PSNR \(number(stats.averagePSNR, 2)) dB")
             lines.append("    latency (capture -> decoded): p50 \(number(stats.latencyPercentile(0.5), 1)) ms, " +
                          "p95 \(number(stats.latencyPercentile(0.95), 1)) ms")
-            lines.append("    audio: \(stats.audioFramesSent) sent, \(stats.audioFramesReceived) received; " +
-                         "SNR \(number(stats.averageSNR, 1)) dB")
+            lines.append("    audio: \(stats.audioFramesSent) sent, \(stats.audioFramesReceived) received, " +
+                         "\(stats.audioFramesConcealed) concealed (FEC/PLC); SNR \(number(stats.averageSNR, 1)) dB; " +
+                         "A/V offset \(number(stats.avSyncOffsetMs, 1)) ms")
             lines.append("    repair: \(stats.nacksSent) NACKs, \(stats.packetsRetransmitted) packets resent (RTX), " +
                          "\(stats.plisSent) PLIs, \(stats.keyframesSent) keyframes")
             lines.append("    rate: \(number(Double(stats.bytesSent) * 8 / max(duration, 0.001) / 1000, 0)) kbit/s; " +

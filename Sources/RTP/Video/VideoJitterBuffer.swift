@@ -10,6 +10,8 @@ public struct VideoJitterBuffer {
     public struct Output: Sendable {
         /// Complete frames (VP8 bytes without descriptors), in order, ready for the decoder.
         public var frames: [[UInt8]] = []
+        /// The RTP timestamp of each frame in `frames` (same order): presentation time for recorders and A/V sync.
+        public var frameTimestamps: [UInt32] = []
         /// Frames given up on, or withheld while waiting for a keyframe.
         public var dropped = 0
         /// RTCP to send to the sender (NACK, PLI), as one reduced-size compound (RFC 5506); empty when none.
@@ -93,6 +95,7 @@ public struct VideoJitterBuffer {
             case let .frame(frame):
                 if frame.isKeyframe { keyframes?.keyframeReceived() }
                 output.frames.append(frame.payload)
+                output.frameTimestamps.append(frame.timestamp)
             case .frameDropped:
                 output.dropped += 1
             case .keyframeNeeded:

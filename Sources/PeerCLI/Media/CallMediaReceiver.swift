@@ -1,0 +1,276 @@
+import Media
+import PeerRuntime
+import RTP
+import Wire
+
+/// The receive half of `CallMedia`: video through the jitter buffer (NACK, PLI) into the VP8 decoder, audio
+/// through the Opus decoder with FEC/concealment, recording, echo (handing frames to the send half), measurements
+/// (PSNR and latency of the test pattern, SNR of a known tone, loss, jitter, A/V sync), and the remote's RTCP.
+actor CallMediaReceiver {
+    let transport: MediaTransport
+    let configuration: CallMediaConfiguration
+    let ntp: NTPClock
+    /// The send half: echoes, and the feedback about what it sends, go to it.
+    let sender: CallMediaSender
+    var layout = MediaLayout()
+    var videoBuffer: VideoJitterBuffer?
+    let videoDecoder: VP8Decoder
+    var audioPath: OpusReceivePath
+    var remoteVideoSSRC: SSRC?
+    var remoteAudioSSRC: SSRC?
+    var videoReception: ReceiverStatistics?
+    var audioReception: ReceiverStatistics?
+    var sync = AVSyncEstimator()
+    var toneReference: ToneReference?
+    var audioSamples: [Int16] = []
+    var referenceSamples: [Int16] = []
+    var remotePattern: TestPatternSource?
+    var recorder: CallRecorder<FileSink>?
+    var isStopped = false
+    /// The received half of the statistics.
+    var stats = CallMediaStats()
+    /// When the first remote video frame was decoded, and the first remote audio frame.
+    var firstVideoDecodedAt: Instant?
+    var firstAudioDecodedAt: Instant?
+
+    init(transport: MediaTransport, configuration: CallMediaConfiguration, ntp: NTPClock, sender: CallMediaSender)
+        throws
+    {
+        self.transport = transport
+        self.configuration = configuration
+        self.ntp = ntp
+        self.sender = sender
+        videoDecoder = try VP8Decoder()
+        audioPath = try OpusReceivePath(channels: 1)
+        if let frequency = configuration.remoteToneFrequency {
+            toneReference = ToneReference(source: ToneSource(frequency: frequency))
+        }
+        if let recording = configuration.recording {
+            recorder = CallRecorder(serialNumber: UInt32.random(in: 1...UInt32.max)) { kind in
+                try FileSink(path: kind == .video ? recording.videoPath : recording.audioPath)
+            }
+        }
+    }
+
+    /// Which sections carry what.
+    func setLayout(_ layout: MediaLayout) { self.layout = layout }
+
+    /// One RTP packet of the remote, on the section `mid`.
+    func receive(_ packet: RTPPacket, mid: Mid) async {
+        guard !isStopped else { return }
+        stats.packetsReceived += 1
+        stats.bytesReceived += packet.encodedSize
+        if mid == layout.videoMid {
+            await receiveVideo(packet)
+        } else if mid == layout.audioMid {
+            await receiveAudio(packet)
+        }
+    }
+
+    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats).
+    func tick() async {
+        guard videoBuffer != nil, !isStopped else { return }
+        videoBuffer?.handleTimeout(now: RuntimeClock.now())
+        await drainVideo()
+    }
+
+    /// Report blocks about the remote's streams (RFC 3550 §6.4.1), for the next sender or receiver report.
+    func reportBlocks(now: Instant) -> [ReportBlock] {
+        var blocks: [ReportBlock] = []
+        if var reception = videoReception {
+            blocks.append(reception.makeReportBlock(now: now))
+            videoReception = reception
+        }
+        if var reception = audioReception {
+            blocks.append(reception.makeReportBlock(now: now))
+            audioReception = reception
+        }
+        return blocks
+    }
+
+    /// Stops receiving and finalizes the recordings.
+    func stop() {
+        guard !isStopped else { return }
+        isStopped = true
+        if var recorder {
+            let sinks = recorder.finish()
+            try? sinks.video?.close()
+            try? sinks.audio?.close()
+            self.recorder = recorder
+        }
+    }
+
+    /// What the recording wrote (nil when not recording).
+    func recordingSummary() -> CallMediaSummary.Recording? {
+        guard let target = configuration.recording else { return nil }
+        return CallMediaSummary.Recording(
+            videoPath: recorder?.video != nil ? target.videoPath : nil, videoFrames: recorder?.videoFrames ?? 0,
+            audioPath: recorder?.audio != nil ? target.audioPath : nil, audioPackets: recorder?.audioPackets ?? 0,
+            error: recorder?.error.map { "\($0)" })
+    }
+
+    func receiveVideo(_ packet: RTPPacket) async {
+        let now = RuntimeClock.now()
+        if videoBuffer == nil {
+            videoBuffer = VideoJitterBuffer(rtxPayloadType: layout.rtxPayloadType,
+                                            localSSRC: layout.videoSSRC ?? SSRC(1))
+        }
+        // Loss and jitter over the original stream (RTX copies are repairs, not receptions).
+        if packet.payloadType != layout.rtxPayloadType {
+            if remoteVideoSSRC != packet.ssrc {
+                remoteVideoSSRC = packet.ssrc
+                await sender.setRemoteVideoSSRC(packet.ssrc)
+                videoReception = ReceiverStatistics(ssrc: packet.ssrc, clockRate: VP8Packetizer.clockRate)
+            }
+            videoReception?.packetReceived(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp,
+                                           arrival: now)
+        }
+        videoBuffer?.receive(packet, now: now)
+        await drainVideo()
+    }
+
+    /// Frames the jitter buffer completed: recorded, echoed, decoded and measured; its feedback sent.
+    func drainVideo() async {
+        guard var buffer = videoBuffer else { return }
+        let output = buffer.poll(now: RuntimeClock.now())
+        videoBuffer = buffer
+        stats.videoFramesDropped += output.dropped
+        for (index, frame) in output.frames.enumerated() {
+            let timestamp = index < output.frameTimestamps.count ? output.frameTimestamps[index] : 0
+            stats.videoFramesReceived += 1
+            recorder?.recordVideo(frame, rtpTimestamp: timestamp)
+            if configuration.video == .echo { await sender.echoVideo(frame, remoteTimestamp: timestamp) }
+            decodeVideo(frame, rtpTimestamp: timestamp)
+        }
+        if !output.feedback.isEmpty {
+            stats.nacksSent += output.nacks
+            stats.plisSent += output.plis
+            await transport.sendRTCP(output.feedback)
+        }
+    }
+
+    private func decodeVideo(_ frame: [UInt8], rtpTimestamp: UInt32) {
+        let started = processThreadCPU()
+        guard let decoded = try? videoDecoder.decode(frame) else { return }
+        stats.decodeSeconds += processThreadCPU() - started
+        stats.videoFramesDecoded += 1
+        let now = RuntimeClock.now()
+        if firstVideoDecodedAt == nil { firstVideoDecodedAt = now }
+        sync.videoPlayed(rtpTimestamp: rtpTimestamp, localNTP: ntp.ntp(at: now))
+        guard let (number, captureTime) = TestPatternReader.read(decoded) else { return }
+        stats.latenciesMs.append((now - captureTime).milliseconds)
+        // Regenerate the frame the remote sent (same size, number and time) to compare with.
+        guard decoded.width >= 320, decoded.height >= 240, decoded.width % 2 == 0, decoded.height % 2 == 0 else {
+            return
+        }
+        if remotePattern?.width != decoded.width || remotePattern?.height != decoded.height {
+            remotePattern = TestPatternSource(width: decoded.width, height: decoded.height)
+        }
+        guard let reference = remotePattern?.frame(number: number, captureTime: captureTime) else { return }
+        stats.psnrSum += Quality.psnr(reference: reference, decoded: decoded)
+        stats.psnrCount += 1
+    }
+
+    func receiveAudio(_ packet: RTPPacket) async {
+        let now = RuntimeClock.now()
+        if remoteAudioSSRC != packet.ssrc {
+            remoteAudioSSRC = packet.ssrc
+            audioReception = ReceiverStatistics(ssrc: packet.ssrc, clockRate: OpusPacketizer.clockRate)
+        }
+        audioReception?.packetReceived(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp,
+                                       arrival: now)
+        let payload = Array(packet.payload)
+        recorder?.recordAudio(payload)
+        if configuration.audio == .echo { await sender.echoAudio(payload, remoteTimestamp: packet.timestamp) }
+        let frames = audioPath.receive(sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp,
+                                       payload: payload)
+        stats.audioFramesConcealed = audioPath.framesConcealed
+        stats.audioPacketsLate = audioPath.packetsLate
+        for decoded in frames {
+            if !decoded.concealed {
+                stats.audioFramesReceived += 1
+                if firstAudioDecodedAt == nil { firstAudioDecodedAt = now }
+                sync.audioPlayed(rtpTimestamp: decoded.rtpTimestamp, localNTP: ntp.ntp(at: now))
+            }
+            measureTone(decoded.frame.samples, rtpTimestamp: decoded.rtpTimestamp)
+        }
+    }
+
+    /// SNR against the known tone, in one-second windows (so codec delay is found by alignment and old audio is
+    /// let go); the reference is the tone at the frame's RTP timestamp, so a lost packet shifts nothing.
+    private func measureTone(_ samples: [Int16], rtpTimestamp: UInt32) {
+        guard let toneReference else { return }
+        audioSamples += samples
+        referenceSamples += toneReference.samples(at: Int(rtpTimestamp), count: samples.count)
+        if audioSamples.count >= AudioFrame.sampleRate {
+            stats.snrSum += Quality.snr(reference: referenceSamples, decoded: audioSamples)
+            stats.snrCount += 1
+            audioSamples.removeAll(keepingCapacity: true)
+            referenceSamples.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// RTCP from the remote: feedback about our streams (NACK, PLI, FIR, report blocks) and its sender reports.
+    func receiveRTCP(_ bytes: [UInt8]) async {
+        guard let compound = try? RTCPCompound(parsing: bytes[...]) else { return }
+        let now = RuntimeClock.now()
+        for packet in compound.packets {
+            switch packet {
+            case let .genericNack(nack):
+                await sender.retransmit(nack.lostSequenceNumbers)
+            case .pictureLossIndication, .fullIntraRequest:
+                await sender.keyframeRequested(now: now)
+            case let .senderReport(report):
+                senderReportReceived(report, now: now)
+                await sender.reportsReceived(report.reports, now: now)
+            case let .receiverReport(report):
+                await sender.reportsReceived(report.reports, now: now)
+            default:
+                break
+            }
+        }
+    }
+
+    private func senderReportReceived(_ report: SenderReport, now: Instant) {
+        if report.ssrc == remoteVideoSSRC {
+            videoReception?.senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: now)
+            sync.videoSenderReport(ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp)
+        } else if report.ssrc == remoteAudioSSRC {
+            audioReception?.senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: now)
+            sync.audioSenderReport(ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp)
+        }
+    }
+
+    /// The received half of the statistics, with loss, jitter and A/V offset brought up to date.
+    func currentStats() -> CallMediaStats {
+        refreshReceptionStats()
+        return stats
+    }
+
+    /// Loss, jitter and A/V offset of what we receive, into `stats`.
+    func refreshReceptionStats() {
+        let receptions = [videoReception, audioReception].compactMap { $0 }
+        let expected = receptions.reduce(UInt64(0)) { $0 + $1.packetsExpected }
+        let lost = receptions.reduce(Int64(0)) { $0 + max($1.cumulativeLost, 0) }
+        stats.receivedLossFraction = expected > 0 ? Double(lost) / Double(expected) : nil
+        if let video = videoReception { stats.receivedJitterMs = Double(video.jitter) / 90 }
+        stats.avSyncOffsetMs = sync.offsetMs
+    }
+}
+
+/// The tone a `ToneSource` produced, at any sample position: regenerated from the first frame's samples, which
+/// repeat with the tone's period only for whole-hertz tones at 48 kHz (440 and 660 Hz: period 1/20 s = 2400 samples).
+struct ToneReference {
+    private let period: [Int16]
+
+    init(source: ToneSource) {
+        var source = source
+        var samples: [Int16] = []
+        while samples.count < AudioFrame.sampleRate / 20 { samples += source.nextFrame().samples }
+        period = Array(samples.prefix(AudioFrame.sampleRate / 20))
+    }
+
+    func samples(at position: Int, count: Int) -> [Int16] {
+        (0..<count).map { period[(position + $0) % period.count] }
+    }
+}

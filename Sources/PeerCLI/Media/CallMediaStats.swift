@@ -1,0 +1,100 @@
+import Foundation
+import Wire
+
+/// Counters and measurements of one call's media at one endpoint: what it sent, and what it received from the
+/// remote. `linkup loopback` joins one side's sent half with the other side's received half into one direction.
+struct CallMediaStats: Sendable {
+    // Sent.
+    var videoFramesSent = 0
+    var audioFramesSent = 0
+    var bytesSent = 0
+    var packetsSent = 0
+    var packetsRetransmitted = 0
+    var keyframesSent = 0
+    var encodeSeconds = 0.0
+    /// Round-trip time from the remote's receiver reports (RFC 3550 §6.4.1).
+    var rttMs: Double?
+    /// The fraction of our video the remote reported lost.
+    var fractionLost: Double?
+    /// NACKs, PLIs and FIRs the remote sent about our streams.
+    var nacksReceived = 0
+    var keyframeRequestsReceived = 0
+
+    // Received.
+    var packetsReceived = 0
+    var bytesReceived = 0
+    var videoFramesReceived = 0
+    var videoFramesDecoded = 0
+    var videoFramesDropped = 0
+    var psnrSum = 0.0
+    var psnrCount = 0
+    var latenciesMs: [Double] = []
+    var audioFramesReceived = 0
+    /// Audio frames filled in for lost packets (in-band FEC or concealment).
+    var audioFramesConcealed = 0
+    var audioPacketsLate = 0
+    var snrSum = 0.0
+    var snrCount = 0
+    var nacksSent = 0
+    var plisSent = 0
+    var decodeSeconds = 0.0
+    /// Loss of the remote's streams as we counted it (RFC 3550 §A.3 cumulative), 0...1.
+    var receivedLossFraction: Double?
+    /// Interarrival jitter of the remote's video, in ms (RFC 3550 §6.4.1).
+    var receivedJitterMs: Double?
+    /// How much later than its audio the remote's video is played here, in ms (from SR NTP times).
+    var avSyncOffsetMs: Double?
+
+    var averagePSNR: Double? { psnrCount > 0 ? psnrSum / Double(psnrCount) : nil }
+    var averageSNR: Double? { snrCount > 0 ? snrSum / Double(snrCount) : nil }
+
+    /// The `p` quantile (0...1) of the capture-to-decode latencies, nearest rank.
+    func latencyPercentile(_ p: Double) -> Double? {
+        guard !latenciesMs.isEmpty else { return nil }
+        let sorted = latenciesMs.sorted()
+        let index = min(sorted.count - 1, Int((p * Double(sorted.count - 1)).rounded()))
+        return sorted[index]
+    }
+
+    var encodeFPS: Double? { encodeSeconds > 0 ? Double(videoFramesSent) / encodeSeconds : nil }
+    var decodeFPS: Double? { decodeSeconds > 0 ? Double(videoFramesDecoded) / decodeSeconds : nil }
+
+    /// One direction of `linkup loopback`: the sending side's sent half and the receiving side's received half.
+    static func direction(sender: CallMediaStats, receiver: CallMediaStats) -> CallMediaStats {
+        var stats = receiver
+        stats.videoFramesSent = sender.videoFramesSent
+        stats.audioFramesSent = sender.audioFramesSent
+        stats.bytesSent = sender.bytesSent
+        stats.packetsSent = sender.packetsSent
+        stats.packetsRetransmitted = sender.packetsRetransmitted
+        stats.keyframesSent = sender.keyframesSent
+        stats.encodeSeconds = sender.encodeSeconds
+        stats.rttMs = sender.rttMs
+        stats.fractionLost = sender.fractionLost
+        return stats
+    }
+
+    /// The loopback's JSON for one direction.
+    func json(duration: Double) -> [String: Any] {
+        var object: [String: Any] = [
+            "videoFramesSent": videoFramesSent, "videoFramesReceived": videoFramesReceived,
+            "videoFramesDecoded": videoFramesDecoded, "videoFramesDropped": videoFramesDropped,
+            "audioFramesSent": audioFramesSent, "audioFramesReceived": audioFramesReceived,
+            "audioFramesConcealed": audioFramesConcealed,
+            "packetsSent": packetsSent, "packetsReceived": packetsReceived,
+            "nacksSent": nacksSent, "packetsRetransmitted": packetsRetransmitted, "plisSent": plisSent,
+            "keyframesSent": keyframesSent,
+            "bitrateKbps": duration > 0 ? Double(bytesSent) * 8 / duration / 1000 : 0,
+        ]
+        object["psnrDb"] = averagePSNR
+        object["audioSnrDb"] = averageSNR
+        object["latencyP50Ms"] = latencyPercentile(0.5)
+        object["latencyP95Ms"] = latencyPercentile(0.95)
+        object["encodeFps"] = encodeFPS
+        object["decodeFps"] = decodeFPS
+        object["rttMs"] = rttMs
+        object["fractionLost"] = fractionLost
+        object["avSyncOffsetMs"] = avSyncOffsetMs
+        return object
+    }
+}
