@@ -220,6 +220,26 @@ def is_loopback(address: str) -> bool:
         return False
 
 
+def assert_loopback_candidates(page, stats: dict) -> str:
+    """Checks the page's `ice=loopback` filter in the current call (`stats` from media_stats): every candidate it
+    sent or applied is 127.0.0.0/8 or ::1, it sent and received at least one, what it dropped or ignored is not
+    loopback, and the selected pair is loopback on both ends. Returns a one-line account for the test's output."""
+    seen = candidates(page)
+    assert seen and seen["sent"] and seen["received"], seen
+    for kind in ("sent", "received"):
+        outside = [line for line in seen[kind] if not is_loopback(candidate_address(line))]
+        assert not outside, (kind, outside)
+    assert all(not is_loopback(candidate_address(line)) for line in seen["dropped"] + seen["ignored"]), seen
+    pair = stats["selectedPair"]
+    assert pair is not None, stats
+    for end in ("local", "remote"):
+        assert is_loopback(pair[end].rsplit(":", 1)[0]), pair
+    dropped = sorted({candidate_address(line) for line in seen["dropped"]})
+    return (f"ICE candidates sent {len(seen['sent'])}, dropped {len(seen['dropped'])} {dropped}, received "
+            f"{len(seen['received'])}, ignored {len(seen['ignored'])}; selected pair {pair['local']} <-> "
+            f"{pair['remote']}")
+
+
 def screenshot(page, name: str) -> pathlib.Path | None:
     """Saves a PNG of the page into $LINKUP_SCREENSHOT_DIR (nothing when unset); returns its path."""
     directory = os.environ.get("LINKUP_SCREENSHOT_DIR")

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from browser import (browser_factory, call, candidate_address, candidates, describe, hook, is_loopback,  # noqa: F401
-                     open_client, screenshot, wait_for, wait_for_remote_media)
+from browser import (assert_loopback_candidates, browser_factory, call, describe, hook, open_client,  # noqa: F401
+                     screenshot, wait_for, wait_for_remote_media)
 from linkup_serve import free_port, linkup_serve, serve_unavailable
 
 TEST_TIMEOUT = 60  # seconds; every wait below is bounded well inside it
@@ -72,7 +72,7 @@ def test_two_browsers_join_chat_call_and_hang_up(server, browser_factory, deadli
         assert s["connectionState"] == "connected", (name, s)
         assert s["frameWidth"] > 0 and s["frameHeight"] > 0, (name, s)
     for name, page in (("alice", alice), ("bob", bob)):
-        assert_loopback_only(name, page, stats[name])
+        print(f"\n{name}: {assert_loopback_candidates(page, stats[name])}")
     assert "In call with bob" in text_of(alice, "call-state")
     assert hook(alice, "document.getElementById('remote').srcObject !== null")
     wait_for(alice, "linkup.timing.firstFrameMs !== null", 10)
@@ -90,24 +90,6 @@ def test_two_browsers_join_chat_call_and_hang_up(server, browser_factory, deadli
         assert hook(page, "document.getElementById('remote').srcObject") is None
     assert "bob hung up" in text_of(alice, "call-state")
     assert hook(alice, "linkup.lastError") is None, describe(alice)
-
-
-def assert_loopback_only(name: str, page, stats: dict):
-    """The page's `ice=loopback` filter: every candidate it sent or applied is 127.0.0.0/8 or ::1, it did send some,
-    and the selected pair is loopback on both ends."""
-    seen = candidates(page)
-    assert seen["sent"] and seen["received"], (name, seen)
-    for kind in ("sent", "received"):
-        outside = [line for line in seen[kind] if not is_loopback(candidate_address(line))]
-        assert not outside, (name, kind, outside)
-    assert all(not is_loopback(candidate_address(line)) for line in seen["dropped"] + seen["ignored"]), (name, seen)
-    pair = stats["selectedPair"]
-    assert pair is not None, (name, stats)
-    for end in ("local", "remote"):
-        assert is_loopback(pair[end].rsplit(":", 1)[0]), (name, pair)
-    print(f"\n{name}: ICE candidates sent {len(seen['sent'])}, dropped {len(seen['dropped'])} "
-          f"({sorted({candidate_address(line) for line in seen['dropped']})}), received {len(seen['received'])}, "
-          f"ignored {len(seen['ignored'])}; selected pair {pair['local']} <-> {pair['remote']}")
 
 
 def test_rejected_call_returns_to_idle(server, browser_factory, deadline):
