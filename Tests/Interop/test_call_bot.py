@@ -37,8 +37,8 @@ def test_echo_bot_sends_our_own_video_and_audio_back(server):
         assert numbers["videoFramesDecoded"] >= 0.8 * numbers["videoFramesSent"], numbers
         assert numbers["audioFramesReceived"] >= 150, numbers
         # The echo is our own test pattern: matched frame by frame, and the round trip measured.
-        assert numbers["psnrDb"] is not None and numbers["psnrDb"] > 30, numbers
-        assert numbers["latencyP50Ms"] is not None and numbers["latencyP50Ms"] < 500, numbers
+        assert numbers.get("psnrDb") is not None and numbers["psnrDb"] > 30, numbers
+        assert numbers.get("latencyP50Ms") is not None and numbers["latencyP50Ms"] < 500, numbers
         assert summary["firstFrameMs"] < 5000, summary
         ended = bot.wait_for_calls(1)
         assert ended[0]["media"]["videoFramesSent"] > 0, ended
@@ -70,7 +70,7 @@ def test_play_bot_sends_its_test_pattern(server):
         numbers = media(summary)
         assert numbers["videoFramesSent"] == 0
         assert numbers["videoFramesDecoded"] >= 90, numbers
-        assert numbers["psnrDb"] is not None and numbers["psnrDb"] > 30, numbers
+        assert numbers.get("psnrDb") is not None and numbers["psnrDb"] > 30, numbers
         assert numbers["audioFramesReceived"] >= 150, numbers
 
 
@@ -95,7 +95,8 @@ def test_call_answers_another_call(server):
 def test_calling_nobody_fails_with_a_sentence(server):
     status, summary, log = run_call(server.url, "empty-room", "--to", "ghost", "--wait", "1", timeout=30)
     assert status == 1
-    assert "nobody named \"ghost\"" in log + json.dumps(summary), log
+    assert 'nobody named "ghost"' in log, log
+    assert summary is not None and not summary["connected"] and 'nobody named "ghost"' in summary["endReason"], summary
 
 
 def count_frames(path: pathlib.Path, stream: str) -> int:

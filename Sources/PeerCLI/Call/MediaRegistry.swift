@@ -84,7 +84,10 @@ actor MediaRegistry {
         let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
         active[leg.remoteID] = (leg, media)
         await leg.attach(media)
-        await media.start()
+        // Media starts once the path is up: a keyframe sent before DTLS completes would be lost.
+        Task {
+            if await leg.waitForConnection(timeout: .seconds(30)) { await media.start() }
+        }
         printError("linkup \(plan.fileTag): call with \(leg.remoteName) (\(leg.remoteID)) started")
     }
 
