@@ -23,5 +23,6 @@ let package = Package(
         fuzzTarget("FuzzPeer", ["Peer", "Wire"]),
         fuzzTarget("FuzzIVF", ["Media"]),
         fuzzTarget("FuzzOgg", ["Media"]),
+        fuzzTarget("FuzzPixelConversion", ["Media"]),
     ]
 )

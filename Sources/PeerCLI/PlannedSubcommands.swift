@@ -20,10 +20,3 @@ struct BotCommand: PlannedCommand {
     static let arrivesWith = "issue #5 (signaling server, serve/call/bot, web client)"
     static let configuration = plannedConfiguration("bot")
 }
-
-/// `linkup devices`: list V4L2 cameras and ALSA capture/playback devices.
-struct DevicesCommand: PlannedCommand {
-    static let purpose = "List cameras (V4L2) and audio devices (ALSA) that calls can use."
-    static let arrivesWith = "issue #4 (media: capture and playback devices)"
-    static let configuration = plannedConfiguration("devices")
-}
