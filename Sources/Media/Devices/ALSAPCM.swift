@@ -147,6 +147,13 @@ final class ALSAPCM {
         if recovered < 0 { throw Self.error(device, "recover after \(operation)", recovered) }
     }
 
+    /// Recovers from `code` as a failed read or write would (tests drive the xrun path with it, since no device
+    /// here can be made to underrun on cue).
+    func recover(fromError code: Int32) throws(DeviceError) {
+        guard let pcm else { throw .closed(path: device) }
+        try recover(pcm, code, isPlayback ? "write" : "read")
+    }
+
     /// Lets queued playback finish, then stops (blocks for up to the buffer's length).
     func drain() {
         guard let pcm else { return }
@@ -165,8 +172,10 @@ final class ALSAPCM {
         if code < 0 { throw error(device, operation, code) }
     }
 
-    /// `DeviceError.alsa` with `snd_strerror`'s text.
+    /// `DeviceError.alsa` with `snd_strerror`'s text, and the usual fix when the sound device nodes are forbidden.
     static func error(_ device: String, _ operation: String, _ code: Int32) -> DeviceError {
-        .alsa(device: device, operation: operation, code: code, message: String(cString: snd_strerror(code)))
+        var message = String(cString: snd_strerror(code))
+        if code == -EACCES || code == -EPERM { message += " — is the user in the audio group?" }
+        return .alsa(device: device, operation: operation, code: code, message: message)
     }
 }

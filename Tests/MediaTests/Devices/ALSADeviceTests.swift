@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Media
 
@@ -24,6 +25,25 @@ import Testing
             #expect(frame.channels == channels)
             #expect(frame.samplesPerChannel == AudioFrame.samplesPerChannel20ms)
             #expect(frame.samples.allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// An underrun (EPIPE) is recovered from with snd_pcm_recover and counted, and playback carries on; an error
+    /// recovery cannot handle (the device went away) is thrown with ALSA's text.
+    @Test func underrunsAreRecoveredAndCounted() throws {
+        let pcm = try ALSAPCM(device: "null", playback: true, channels: 1, periods: 4)
+        defer { pcm.close() }
+        try pcm.write([Int16](repeating: 0, count: 960))
+        try pcm.recover(fromError: -EPIPE)
+        try pcm.recover(fromError: -EPIPE)
+        #expect(pcm.xruns == 2)
+        try pcm.write([Int16](repeating: 0, count: 960))
+        #expect(throws: DeviceError.self) { try pcm.recover(fromError: -ENODEV) }
+        if case let .alsa(_, operation, code, message) = ALSAPCM.error("hw:0", "open for capture", -EACCES) {
+            #expect(operation == "open for capture" && code == -EACCES)
+            #expect(message.hasSuffix("— is the user in the audio group?"))
+        } else {
+            Issue.record("expected an ALSA error")
         }
     }
 
