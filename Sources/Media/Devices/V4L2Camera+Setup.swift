@@ -25,7 +25,7 @@ extension V4L2Camera {
     }
 
     /// Asks for YU12 at the chosen size; accepts whatever YUV layout the converter handles in reply.
-    static func setFormat(_ handle: V4L2Handle, info: V4L2DeviceInfo, target: V4L2Size) throws(DeviceError)
+    static func setFormat(_ handle: any V4L2DeviceIO, info: V4L2DeviceInfo, target: V4L2Size) throws(DeviceError)
         -> NegotiatedFormat
     {
         let size = chooseSize(formats: info.formats, target: target)
@@ -51,7 +51,7 @@ extension V4L2Camera {
 
     /// Sets the frame interval nearest `framesPerSecond` when the driver allows it (V4L2_CAP_TIMEPERFRAME) and returns
     /// the interval in force; nil when the driver does not implement VIDIOC_G_PARM.
-    static func setInterval(_ handle: V4L2Handle, format: NegotiatedFormat, framesPerSecond: Int) throws(DeviceError)
+    static func setInterval(_ handle: any V4L2DeviceIO, format: NegotiatedFormat, framesPerSecond: Int) throws(DeviceError)
         -> V4L2Fraction?
     {
         var parameters = v4l2_streamparm()
@@ -74,9 +74,8 @@ extension V4L2Camera {
         return V4L2Fraction(numerator: current.numerator, denominator: current.denominator)
     }
 
-    /// Asks the driver for `count` mmap buffers and maps each one (through libv4l2, which substitutes buffers holding
-    /// converted pictures when it converts).
-    static func mapBuffers(_ handle: V4L2Handle, count: Int) throws(DeviceError) -> [UnsafeMutableRawBufferPointer] {
+    /// Asks the driver for `count` mmap buffers and maps each one.
+    static func mapBuffers(_ handle: any V4L2DeviceIO, count: Int) throws(DeviceError) -> [UnsafeMutableRawBufferPointer] {
         var request = v4l2_requestbuffers()
         request.count = UInt32(count)
         request.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
@@ -96,23 +95,17 @@ extension V4L2Camera {
                 buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
                 buffer.memory = V4L2_MEMORY_MMAP.rawValue
                 try handle.check(linkup_vidioc_querybuf(), &buffer, "VIDIOC_QUERYBUF")
-                let length = Int(buffer.length)
-                let address = v4l2_mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, handle.fd,
-                    Int64(buffer.m.offset))
-                guard let address, address != MAP_FAILED, length > 0 else {
-                    throw V4L2Handle.systemError(path: handle.path, operation: "v4l2_mmap", code: errno)
-                }
-                mapped.append(UnsafeMutableRawBufferPointer(start: address, count: length))
+                mapped.append(try handle.map(length: Int(buffer.length), offset: Int64(buffer.m.offset)))
             }
         } catch {
-            for buffer in mapped { _ = v4l2_munmap(buffer.baseAddress, buffer.count) }
+            for buffer in mapped { handle.unmap(buffer) }
             throw error
         }
         return mapped
     }
 
     /// Gives buffer `index` to the driver to fill.
-    static func queue(_ handle: V4L2Handle, index: Int) throws(DeviceError) {
+    static func queue(_ handle: any V4L2DeviceIO, index: Int) throws(DeviceError) {
         var buffer = v4l2_buffer()
         buffer.index = UInt32(index)
         buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue

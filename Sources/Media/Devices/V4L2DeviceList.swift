@@ -39,7 +39,7 @@ public enum V4L2DeviceList {
 
     /// One node's description with formats, or nil when it is a V4L2 device but not a video capture node.
     public static func describe(path: String) throws(DeviceError) -> V4L2DeviceInfo? {
-        var handle = try V4L2Handle(path: path)
+        let handle = try V4L2Handle(path: path)
         defer { handle.close() }
         var info = handle.info
         guard info.isVideoCapture else { return nil }

@@ -12,7 +12,7 @@ enum V4L2FormatEnumerator {
     static let flagEmulated: UInt32 = 0x0002
 
     /// Every single-planar capture format with its sizes and, per size, intervals.
-    static func formats(of handle: V4L2Handle) -> [V4L2FormatInfo] {
+    static func formats(of handle: any V4L2DeviceIO) -> [V4L2FormatInfo] {
         var formats: [V4L2FormatInfo] = []
         for index in 0..<maximumEntries {
             var description = v4l2_fmtdesc()
@@ -43,7 +43,7 @@ enum V4L2FormatEnumerator {
     }
 
     /// The sizes offered for `format`; nil when the driver does not enumerate sizes.
-    static func sizes(of handle: V4L2Handle, format: V4L2PixelFormat) -> V4L2FrameSizes? {
+    static func sizes(of handle: any V4L2DeviceIO, format: V4L2PixelFormat) -> V4L2FrameSizes? {
         var discrete: [V4L2Size] = []
         for index in 0..<maximumEntries {
             var entry = v4l2_frmsizeenum()
@@ -68,7 +68,7 @@ enum V4L2FormatEnumerator {
     }
 
     /// The intervals offered for `format` at `size`; nil when the driver does not enumerate intervals.
-    static func intervals(of handle: V4L2Handle, format: V4L2PixelFormat, size: V4L2Size) -> V4L2FrameIntervals? {
+    static func intervals(of handle: any V4L2DeviceIO, format: V4L2PixelFormat, size: V4L2Size) -> V4L2FrameIntervals? {
         var discrete: [V4L2Fraction] = []
         for index in 0..<maximumEntries {
             var entry = v4l2_frmivalenum()

@@ -9,7 +9,7 @@ import Glibc
 /// forbidden or not a video device is reported as a typed error without libv4l2 printing to stderr; then handed to
 /// libv4l2 (`v4l2_fd_open`) so every later ioctl, mmap and close goes through libv4l, which converts the camera's
 /// own formats (YUYV, MJPEG, ...) to YU12 on request.
-struct V4L2Handle {
+final class V4L2Handle: V4L2DeviceIO {
     /// The node's path, for error messages.
     let path: String
     /// The file descriptor (the same number before and after libv4l2 wraps it).
@@ -18,6 +18,7 @@ struct V4L2Handle {
     let capability: v4l2_capability
     /// Whether libv4l2 wraps the descriptor (then v4l2_ioctl/v4l2_mmap/v4l2_close must be used).
     private(set) var wrapped = false
+    private var closed = false
 
     /// libv4l2's V4L2_ENABLE_ENUM_FMT_EMULATION: list the formats libv4l can convert to as well as native ones.
     static let enableEnumFormatEmulation: Int32 = 0x02
@@ -42,7 +43,7 @@ struct V4L2Handle {
     }
 
     /// Hands the descriptor to libv4l2 so that formats it can convert to become available.
-    mutating func wrapWithLibv4l() throws(DeviceError) {
+    func wrapWithLibv4l() throws(DeviceError) {
         guard !wrapped else { return }
         guard v4l2_fd_open(fd, Self.enableEnumFormatEmulation) == fd else {
             throw Self.systemError(path: path, operation: "v4l2_fd_open", code: errno)
@@ -63,29 +64,50 @@ struct V4L2Handle {
     }
 
     /// One ioctl with a pointer argument, retried when a signal interrupts it; returns errno on failure, 0 on success.
-    func ioctl<T>(_ request: UInt, _ argument: inout T) -> Int32 {
+    func ioctl(_ request: UInt, _ argument: UnsafeMutableRawPointer) -> Int32 {
         while true {
-            let result = withUnsafeMutableBytes(of: &argument) { buffer in
-                wrapped
-                    ? linkup_v4l2_ioctl(fd, request, buffer.baseAddress!)
-                    : Glibc.ioctl(fd, request, buffer.baseAddress!)
-            }
+            let result = wrapped ? linkup_v4l2_ioctl(fd, request, argument) : Glibc.ioctl(fd, request, argument)
             if result != -1 { return 0 }
             let code = errno
             if code != EINTR { return code }
         }
     }
 
-    /// Like `ioctl` but throws `DeviceError.system` naming `operation` on failure.
-    func check<T>(_ request: UInt, _ argument: inout T, _ operation: String) throws(DeviceError) {
-        let code = ioctl(request, &argument)
-        if code != 0 { throw Self.systemError(path: path, operation: operation, code: code) }
+    /// Maps a driver buffer through libv4l2 (which substitutes a buffer of converted pictures when it converts).
+    func map(length: Int, offset: Int64) throws(DeviceError) -> UnsafeMutableRawBufferPointer {
+        let address = v4l2_mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset)
+        guard let address, address != MAP_FAILED, length > 0 else {
+            throw Self.systemError(path: path, operation: "v4l2_mmap", code: errno)
+        }
+        return UnsafeMutableRawBufferPointer(start: address, count: length)
     }
 
-    /// Closes the descriptor (through libv4l2 when it wraps it).
+    /// Unmaps a buffer `map` returned.
+    func unmap(_ buffer: UnsafeMutableRawBufferPointer) {
+        _ = v4l2_munmap(buffer.baseAddress, buffer.count)
+    }
+
+    /// poll(2) on the descriptor for input: the driver signals a filled buffer as readable.
+    func poll(milliseconds: Int32) -> V4L2PollResult {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = Glibc.poll(&descriptor, 1, milliseconds)
+        if ready < 0 {
+            let code = errno
+            return code == EINTR ? .interrupted : .failed(code)
+        }
+        if ready == 0 { return .timedOut }
+        if descriptor.revents & Int16(POLLIN) == 0 { return .failed(ENODEV) }
+        return .ready
+    }
+
+    /// Closes the descriptor (through libv4l2 when it wraps it). Safe to call twice.
     func close() {
+        guard !closed else { return }
+        closed = true
         if wrapped { _ = v4l2_close(fd) } else { _ = Glibc.close(fd) }
     }
+
+    deinit { close() }
 
     /// The typed error for a failed open(2).
     static func openError(path: String, code: Int32) -> DeviceError {
