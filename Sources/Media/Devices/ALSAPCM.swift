@@ -34,11 +34,14 @@ final class ALSAPCM {
         self.channels = channels
         var handle: OpaquePointer?
         let direction = playback ? SND_PCM_STREAM_PLAYBACK : SND_PCM_STREAM_CAPTURE
-        let opened = snd_pcm_open(&handle, device, direction, 0)
+        // Opened non-blocking: a blocking open of a hardware device another program holds waits until it is free,
+        // which would hang the caller; reads and writes are switched back to blocking below.
+        let opened = snd_pcm_open(&handle, device, direction, SND_PCM_NONBLOCK)
         guard opened >= 0, let handle else {
             throw Self.error(device, playback ? "open for playback" : "open for capture", opened)
         }
         do throws(DeviceError) {
+            try Self.check(device, "switch to blocking I/O", snd_pcm_nonblock(handle, 0))
             (periodFrames, bufferFrames) = try Self.configure(handle, device: device, channels: channels,
                 periods: periods, playback: playback)
         } catch {
@@ -176,6 +179,7 @@ final class ALSAPCM {
     static func error(_ device: String, _ operation: String, _ code: Int32) -> DeviceError {
         var message = String(cString: snd_strerror(code))
         if code == -EACCES || code == -EPERM { message += " — is the user in the audio group?" }
+        if code == -EBUSY { message += " — another program is using the device" }
         return .alsa(device: device, operation: operation, code: code, message: message)
     }
 }
