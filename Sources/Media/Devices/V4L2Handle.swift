@@ -28,9 +28,12 @@ final class V4L2Handle: V4L2DeviceIO {
         let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw Self.openError(path: path, code: errno) }
         var capability = v4l2_capability()
-        let result = withUnsafeMutableBytes(of: &capability) {
-            Glibc.ioctl(fd, linkup_vidioc_querycap(), $0.baseAddress!)
-        }
+        var result: Int32
+        repeat {
+            result = withUnsafeMutableBytes(of: &capability) {
+                Glibc.ioctl(fd, linkup_vidioc_querycap(), $0.baseAddress!)
+            }
+        } while result == -1 && errno == EINTR
         if result != 0 {
             let code = errno
             Glibc.close(fd)
