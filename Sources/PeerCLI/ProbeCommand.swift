@@ -15,8 +15,9 @@ import Wire
 /// `{"type":"bye"}` (or end of input) and exits. Human-readable progress goes to standard error.
 ///
 /// With `--send-media` and/or `--record DIR` it runs real media instead of the raw packets: a `CallMedia` sends
-/// the VP8 test pattern and an Opus tone for `--media-seconds`, records what it receives to `DIR/remote.ivf` and
-/// `DIR/remote.ogg`, and prints `{"type":"media","summary":{...}}` (a `CallMediaSummary`) before the stats.
+/// `--video` and `--audio` (by default the VP8 test pattern and an Opus tone; files and echo too) for
+/// `--media-seconds`, records what it receives to `DIR/remote.ivf` and `DIR/remote.ogg`, and prints
+/// `{"type":"media","summary":{...}}` (a `CallMediaSummary`) before the stats.
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -44,7 +45,7 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "SRTP profile to offer in DTLS (repeatable): aes128gcm, aes256gcm, aes128cm. Default: all.")
     var srtpProfile: [String] = []
 
-    @Flag(help: "Send the VP8 test pattern and an Opus tone (instead of --packets raw packets).")
+    @Flag(help: "Send real media from --video and --audio (instead of --packets raw packets).")
     var sendMedia = false
 
     @Option(help: "Record received video and audio to DIR/remote.ivf and DIR/remote.ogg.")
@@ -53,8 +54,11 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Seconds of media with --send-media or --record.")
     var mediaSeconds: Double = 3
 
-    @Option(help: "Test-pattern size and frame rate with --send-media, WxH@fps.")
-    var video: VideoFormat = VideoFormat(width: 320, height: 240, fps: 30)
+    @Option(help: "Video with --send-media: pattern[:WxH@fps], WxH@fps, ivf:PATH, echo, none.")
+    var video: CallMediaConfiguration.VideoSource = .testPattern(VideoFormat(width: 320, height: 240, fps: 30))
+
+    @Option(help: "Audio with --send-media: tone[:HZ], ogg:PATH, echo, none.")
+    var audio: CallMediaConfiguration.AudioSource = .tone(440)
 
     /// Real media (CallMedia) rather than raw packets.
     var mediaMode: Bool { sendMedia || record != nil }
@@ -106,8 +110,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let tracker = ProbeTracker()
         var media: CallMedia?
         if mediaMode {
-            var settings = CallMediaConfiguration(video: sendMedia ? .testPattern(video) : .none,
-                                                  audio: sendMedia ? .tone(440) : .none)
+            var settings = CallMediaConfiguration(video: sendMedia ? video : .none, audio: sendMedia ? audio : .none)
             if let record {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
                 settings.recording = .init(directory: record, name: "remote")

@@ -4,6 +4,8 @@
     writes what it receives to IVF and Ogg Opus, which ffprobe/ffmpeg (Debian) decode: the decoded frame counts match
     what LinkUp says it recorded and are close to what aiortc sent.
 (b) `linkup probe --send-media` sends the VP8 test pattern and an Opus tone; aiortc's receiver tracks decode them.
+(c) The same with IVF and Ogg Opus files (made by ffmpeg) as LinkUp's sources, looped at their own pace.
+(d) LinkUp echoes aiortc's own video and audio back to it (`--video echo --audio echo`); aiortc decodes them.
 
 Each call is bounded in time, and the probe process is killed if it is still running at the end.
 """
@@ -152,11 +154,8 @@ def test_aiortc_sends_and_linkup_records(tmp_path):
     assert summary["audioFramesReceived"] >= AUDIO_FRAMES * 0.9, summary
 
 
-async def linkup_sends():
-    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    received = {"audio": 0, "video": 0, "sizes": set()}
-    drains = []
-
+def receive_tracks(pc, received, drains):
+    """Counts the frames aiortc's receiver tracks decode (and the video sizes)."""
     @pc.on("track")
     def on_track(track):
         async def drain():
@@ -170,8 +169,13 @@ async def linkup_sends():
                 pass
         drains.append(asyncio.ensure_future(drain()))
 
-    probe = await Probe("--offer", "--send-media", "--media-seconds", "3", "--video", "320x240@30",
-                        "--host", "127.0.0.1").start()
+
+async def linkup_sends(*arguments):
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    received = {"audio": 0, "video": 0, "sizes": set()}
+    drains = []
+    receive_tracks(pc, received, drains)
+    probe = await Probe("--offer", "--send-media", "--media-seconds", "3", *arguments, "--host", "127.0.0.1").start()
     try:
         offer = await probe.read("offer")
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
@@ -192,7 +196,7 @@ async def linkup_sends():
 
 
 def test_linkup_sends_and_aiortc_decodes():
-    summary, received, code = asyncio.run(asyncio.wait_for(linkup_sends(), CALL_TIMEOUT))
+    summary, received, code = asyncio.run(asyncio.wait_for(linkup_sends("--video", "320x240@30"), CALL_TIMEOUT))
     assert code == 0
     assert summary["videoFramesSent"] >= 80, summary
     assert summary["audioFramesSent"] >= 140, summary
@@ -200,3 +204,63 @@ def test_linkup_sends_and_aiortc_decodes():
     assert received["video"] >= summary["videoFramesSent"] * 0.8, (received, summary)
     assert received["sizes"] == {(320, 240)}, received
     assert received["audio"] >= summary["audioFramesSent"] * 0.8, (received, summary)
+
+
+def test_linkup_sends_files_and_aiortc_decodes(tmp_path):
+    """IVF and Ogg Opus files made by ffmpeg (2 s each), sent in a loop at their own pace for 3 s."""
+    ivf, ogg = tmp_path / "clip.ivf", tmp_path / "clip.ogg"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=352x288:rate=30", "-t", "2",
+                    "-c:v", "libvpx", "-b:v", "300k", "-g", "30", "-deadline", "realtime", str(ivf)],
+                   check=True, timeout=60)
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+                    "-c:a", "libopus", "-b:a", "32k", "-frame_duration", "20", str(ogg)], check=True, timeout=60)
+    summary, received, code = asyncio.run(asyncio.wait_for(
+        linkup_sends("--video", f"ivf:{ivf}", "--audio", f"ogg:{ogg}"), CALL_TIMEOUT))
+    assert code == 0
+    # 3 s at the files' 30 fps and 20 ms: the files loop once and a half.
+    assert 80 <= summary["videoFramesSent"] <= 91, summary
+    assert 140 <= summary["audioFramesSent"] <= 151, summary
+    assert received["video"] >= summary["videoFramesSent"] * 0.8, (received, summary)
+    assert received["sizes"] == {(352, 288)}, received
+    assert received["audio"] >= summary["audioFramesSent"] * 0.8, (received, summary)
+
+
+async def linkup_echoes():
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    video, audio = LimitedVideoTrack(VIDEO_FRAMES), LimitedAudioTrack(AUDIO_FRAMES)
+    pc.addTrack(audio)
+    pc.addTrack(video)
+    prefer_vp8(pc)
+    received = {"audio": 0, "video": 0, "sizes": set()}
+    drains = []
+    receive_tracks(pc, received, drains)
+    probe = await Probe("--answer", "--send-media", "--video", "echo", "--audio", "echo", "--media-seconds", "4",
+                        "--host", "127.0.0.1").start()
+    try:
+        await pc.setLocalDescription(await pc.createOffer())
+        await probe.send({"type": "offer", "sdp": loopback_only(pc.localDescription.sdp)})
+        answer = await probe.read("answer")
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer"))
+        await probe.read("connected")
+        media = await probe.read("media", timeout=30)
+        await asyncio.sleep(0.5)
+        await pc.close()
+        await probe.send({"type": "bye"})
+        code = await probe.finish()
+        return media["summary"], received, code
+    finally:
+        await pc.close()
+        for task in drains:
+            task.cancel()
+        await stop_probe(probe)
+
+
+def test_linkup_echoes_aiortc():
+    """aiortc's own video and audio come back to it through LinkUp's echo, and it decodes them."""
+    summary, received, code = asyncio.run(asyncio.wait_for(linkup_echoes(), CALL_TIMEOUT))
+    assert code == 0
+    assert summary["videoFramesSent"] >= VIDEO_FRAMES * 0.9, summary
+    assert summary["audioFramesSent"] >= AUDIO_FRAMES * 0.9, summary
+    assert received["video"] >= VIDEO_FRAMES * 0.8, (received, summary)
+    assert received["sizes"] == {(640, 480)}, received
+    assert received["audio"] >= AUDIO_FRAMES * 0.8, (received, summary)
