@@ -54,11 +54,11 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Seconds of media with --send-media or --record.")
     var mediaSeconds: Double = 3
 
-    @Option(help: "Video with --send-media: pattern[:WxH@fps], WxH@fps, ivf:PATH, echo, none.")
-    var video: CallMediaConfiguration.VideoSource = .testPattern(VideoFormat(width: 320, height: 240, fps: 30))
+    @Option(help: "Video with --send-media: testsrc[:WxH@fps], file:PATH.ivf, echo, none.")
+    var video: VideoSourceSpec = .testPattern(width: 320, height: 240, fps: 30)
 
-    @Option(help: "Audio with --send-media: tone[:HZ], ogg:PATH, echo, none.")
-    var audio: CallMediaConfiguration.AudioSource = .tone(440)
+    @Option(help: "Audio with --send-media: tone[:HZ], file:PATH.ogg, echo, none.")
+    var audio: AudioSourceSpec = .tone(frequency: 440)
 
     /// Real media (CallMedia) rather than raw packets.
     var mediaMode: Bool { sendMedia || record != nil }
@@ -110,7 +110,8 @@ struct ProbeCommand: AsyncParsableCommand {
         let tracker = ProbeTracker()
         var media: CallMedia?
         if mediaMode {
-            var settings = CallMediaConfiguration(video: sendMedia ? video : .none, audio: sendMedia ? audio : .none)
+            var settings = CallMediaConfiguration(video: sendMedia ? try video.mediaSource() : .none,
+                                                  audio: sendMedia ? try audio.mediaSource() : .none)
             if let record {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
                 settings.recording = .init(directory: record, name: "remote")

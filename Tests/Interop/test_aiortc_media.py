@@ -196,7 +196,7 @@ async def linkup_sends(*arguments):
 
 
 def test_linkup_sends_and_aiortc_decodes():
-    summary, received, code = asyncio.run(asyncio.wait_for(linkup_sends("--video", "320x240@30"), CALL_TIMEOUT))
+    summary, received, code = asyncio.run(asyncio.wait_for(linkup_sends("--video", "testsrc:320x240@30"), CALL_TIMEOUT))
     assert code == 0
     assert summary["videoFramesSent"] >= 80, summary
     assert summary["audioFramesSent"] >= 140, summary
@@ -215,7 +215,7 @@ def test_linkup_sends_files_and_aiortc_decodes(tmp_path):
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
                     "-c:a", "libopus", "-b:a", "32k", "-frame_duration", "20", str(ogg)], check=True, timeout=60)
     summary, received, code = asyncio.run(asyncio.wait_for(
-        linkup_sends("--video", f"ivf:{ivf}", "--audio", f"ogg:{ogg}"), CALL_TIMEOUT))
+        linkup_sends("--video", f"file:{ivf}", "--audio", f"file:{ogg}"), CALL_TIMEOUT))
     assert code == 0
     # 3 s at the files' 30 fps and 20 ms: the files loop once and a half.
     assert 80 <= summary["videoFramesSent"] <= 91, summary
