@@ -12,11 +12,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Builds linkup (optimized: real video both ways) and calls itself for 10 seconds over loopback UDP.
+## Builds linkup (optimized: real video both ways), starts a signaling server with an echo bot in room "demo",
+## calls the bot for 10 seconds with live stats, prints the summary and says how to call the bot from a browser.
 demo: deps
 	$(SWIFT) build -c release --product linkup
-	@echo "== linkup loopback --duration 10 (two peers, VP8 640x480@30 and Opus both ways, over 127.0.0.1)"
-	@$$($(SWIFT) build -c release --show-bin-path)/linkup loopback --duration 10
+	@LINKUP_BIN=$$($(SWIFT) build -c release --show-bin-path)/linkup scripts/demo.sh
 
 ## Every test: fuzz targets run briefly, interop against real peers (pytest), then the Swift Testing suites
 ## (their summary is the last line of the run).

@@ -50,7 +50,7 @@ let package = Package(
         // Pixel and sample loops are unusable unoptimized (tests and debug builds run real video through them),
         // so Media is compiled with -O in every configuration.
         .target(
-            name: "Media", dependencies: ["Wire", "COpus", "CVPX", "CShim"],
+            name: "Media", dependencies: ["Wire", "COpus", "CVPX", "CShim", "CV4L2", "CALSA"],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),

@@ -24,5 +24,6 @@ let package = Package(
         fuzzTarget("FuzzIVF", ["Media"]),
         fuzzTarget("FuzzOgg", ["Media"]),
         fuzzTarget("FuzzSocketIO", ["Signaling"]),
+        fuzzTarget("FuzzPixelConversion", ["Media"]),
     ]
 )

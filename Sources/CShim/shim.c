@@ -68,8 +68,10 @@ int linkup_v4l2_ioctl(int fd, unsigned long request, void *argument) { return v4
 unsigned long linkup_vidioc_querycap(void) { return VIDIOC_QUERYCAP; }
 unsigned long linkup_vidioc_enum_fmt(void) { return VIDIOC_ENUM_FMT; }
 unsigned long linkup_vidioc_enum_framesizes(void) { return VIDIOC_ENUM_FRAMESIZES; }
+unsigned long linkup_vidioc_enum_frameintervals(void) { return VIDIOC_ENUM_FRAMEINTERVALS; }
 unsigned long linkup_vidioc_g_fmt(void) { return VIDIOC_G_FMT; }
 unsigned long linkup_vidioc_s_fmt(void) { return VIDIOC_S_FMT; }
+unsigned long linkup_vidioc_g_parm(void) { return VIDIOC_G_PARM; }
 unsigned long linkup_vidioc_s_parm(void) { return VIDIOC_S_PARM; }
 unsigned long linkup_vidioc_reqbufs(void) { return VIDIOC_REQBUFS; }
 unsigned long linkup_vidioc_querybuf(void) { return VIDIOC_QUERYBUF; }

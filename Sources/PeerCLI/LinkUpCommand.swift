@@ -12,8 +12,9 @@ struct LinkUpCommand: AsyncParsableCommand {
             LinkUp speaks WebRTC itself (ICE, DTLS-SRTP, RTP/RTCP, Opus, VP8) and exchanges SDP through a \
             Socket.IO signaling server, so a Linux box, a headless bot and a browser user can call each other.
 
-            Subcommands marked "not available yet" are part of the plan but not built; running one says so and \
-            exits with status 2.
+            Quick start: `linkup serve` in one terminal, `linkup bot --server http://127.0.0.1:8080 --room demo \
+            --mode echo` in another, then `linkup call --server http://127.0.0.1:8080 --room demo --to echo-bot`, \
+            or open http://127.0.0.1:8080/?room=demo in a browser and call the bot from there.
             """,
         version: LinkUpVersion.current,
         subcommands: [
@@ -54,5 +55,5 @@ enum LogSetup {
 
 /// The version `linkup --version` prints.
 enum LinkUpVersion {
-    static let current = "0.1.0 (foundation)"
+    static let current = "0.2.0"
 }

@@ -13,6 +13,11 @@ import Wire
 /// reverse. Once connected it prints `{"type":"connected",...}`, sends `--packets` RTP packets on every sending
 /// media section (20 ms apart), and prints `{"type":"stats",...}` with what it received. It then waits for
 /// `{"type":"bye"}` (or end of input) and exits. Human-readable progress goes to standard error.
+///
+/// With `--send-media` and/or `--record DIR` it runs real media instead of the raw packets: a `CallMedia` sends
+/// `--video` and `--audio` (by default the VP8 test pattern and an Opus tone; files and echo too) for
+/// `--media-seconds`, records what it receives to `DIR/remote.ivf` and `DIR/remote.ogg`, and prints
+/// `{"type":"media","summary":{...}}` (a `CallMediaSummary`) before the stats.
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -40,10 +45,29 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "SRTP profile to offer in DTLS (repeatable): aes128gcm, aes256gcm, aes128cm. Default: all.")
     var srtpProfile: [String] = []
 
+    @Flag(help: "Send real media from --video and --audio (instead of --packets raw packets).")
+    var sendMedia = false
+
+    @Option(help: "Record received video and audio to DIR/remote.ivf and DIR/remote.ogg.")
+    var record: String?
+
+    @Option(help: "Seconds of media with --send-media or --record.")
+    var mediaSeconds: Double = 3
+
+    @Option(help: "Video with --send-media: testsrc[:WxH@fps], file:PATH.ivf, echo, none.")
+    var video: VideoSourceSpec = .testPattern(width: 320, height: 240, fps: 30)
+
+    @Option(help: "Audio with --send-media: tone[:HZ], file:PATH.ogg, echo, none.")
+    var audio: AudioSourceSpec = .tone(frequency: 440)
+
+    /// Real media (CallMedia) rather than raw packets.
+    var mediaMode: Bool { sendMedia || record != nil }
+
     func validate() throws {
         if offer && answer { throw ValidationError("choose one of --offer and --answer") }
         if allInterfaces && !host.isEmpty { throw ValidationError("choose one of --host and --all-interfaces") }
         if packets < 0 { throw ValidationError("--packets must not be negative") }
+        if !(0.1...600).contains(mediaSeconds) { throw ValidationError("--media-seconds must be in 0.1...600") }
         for name in srtpProfile where Self.profile(named: name) == nil {
             throw ValidationError("unknown SRTP profile \"\(name)\": use aes128gcm, aes256gcm or aes128cm")
         }
@@ -84,6 +108,18 @@ struct ProbeCommand: AsyncParsableCommand {
         log("bound \(bound.map(\.description).joined(separator: ", "))")
 
         let tracker = ProbeTracker()
+        var media: CallMedia?
+        if mediaMode {
+            var settings = CallMediaConfiguration(video: sendMedia ? try video.mediaSource() : .none,
+                                                  audio: sendMedia ? try audio.mediaSource() : .none)
+            if let record {
+                try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
+                settings.recording = .init(directory: record, name: "remote")
+            }
+            let callMedia = try CallMedia(runtime: runtime, configuration: settings)
+            await tracker.setMedia(callMedia)
+            media = callMedia
+        }
         let consumer = Task { await tracker.consume(runtime.events) }
         let input = LineReader()
 
@@ -130,12 +166,22 @@ struct ProbeCommand: AsyncParsableCommand {
         log("connected in \(Int(setup.milliseconds)) ms with \(profile) over \(pair)")
         emit(["type": "connected", "setupMs": setup.milliseconds, "profile": profile, "pair": pair])
 
-        try await sendPackets(runtime: runtime)
-        try await Task.sleep(for: .seconds(1))
+        if let media {
+            let end = RuntimeClock.now() + .milliseconds(Int64(mediaSeconds * 1000))
+            // Half a second more of receiving after sending stops, for frames in flight.
+            await media.run(until: end + .milliseconds(500), sendingUntil: end)
+            let summary = await media.stop()
+            log(summary.text)
+            let data = try JSONEncoder().encode(summary)
+            emit(["type": "media", "summary": try JSONSerialization.jsonObject(with: data)])
+        } else {
+            try await sendPackets(runtime: runtime)
+            try await Task.sleep(for: .seconds(1))
+        }
         let stats = await tracker.snapshot()
         let dropped = await runtime.withMachine { peer, _ in peer.droppedPackets }
         let state = await runtime.withMachine { peer, _ in peer.connectionState.rawValue }
-        emit(["type": "stats", "received": stats, "dropped": dropped, "state": state, "sent": packets])
+        emit(["type": "stats", "received": stats, "dropped": dropped, "state": state, "sent": mediaMode ? 0 : packets])
 
         _ = try? await input.message(type: "bye", allowEOF: true)
         await runtime.withMachine { peer, now in peer.close(now: now) }

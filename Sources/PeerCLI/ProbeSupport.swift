@@ -10,9 +10,15 @@ actor ProbeTracker {
     private var receivedByMid: [String: Int] = [:]
     private var kinds: [String: String] = [:]
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// The call media that also follows the events, in `--send-media` / `--record` mode.
+    private var media: CallMedia?
+
+    /// Hands every event to `media` too (set before `consume` starts, so none is missed).
+    func setMedia(_ media: CallMedia) { self.media = media }
 
     func consume(_ events: AsyncStream<PeerEvent>) async {
         for await event in events {
+            if let media { await media.handle(event) }
             switch event {
             case .connectionStateChanged(.connected):
                 if connectedAt == nil { connectedAt = RuntimeNow.now() }

@@ -14,6 +14,9 @@ import Testing
         #expect(linkup_vidioc_streamon() == 0x4004_5612)
         #expect(linkup_vidioc_streamoff() == 0x4004_5613)
         #expect(linkup_vidioc_dqbuf() != linkup_vidioc_qbuf())
+        // _IOWR('V', 75, struct v4l2_frmivalenum) (52 bytes) and _IOWR('V', 21, struct v4l2_streamparm) (204 bytes).
+        #expect(linkup_vidioc_enum_frameintervals() == 0xC034_564B)
+        #expect(linkup_vidioc_g_parm() == 0xC0CC_5615)
     }
 
     @Test func opusControlsReachTheEncoder() throws {

@@ -74,7 +74,7 @@ struct BotCommand: AsyncParsableCommand {
         let json = self.json
         let media = MediaRegistry(plan: plan) { result in
             printError("linkup bot: call with \(result.remoteName) ended (\(result.reason)): \(result.summary.oneLine)")
-            if json { print(result.json.serialized) }
+            if json { FileHandle.standardOutput.write(Data((result.json.serialized + "\n").utf8)) }
         }
         let session: RoomSession
         do {

@@ -67,7 +67,10 @@ struct CallCommand: AsyncParsableCommand {
             } else {
                 print(summary.text)
             }
-            if !summary.succeeded { throw ExitCode.failure }
+            if !summary.succeeded {
+                printError("linkup call: the call failed: \(summary.endReason ?? "it did not connect")")
+                throw ExitCode.failure
+            }
         } catch let error as CallError {
             printError("linkup call: \(error)")
             throw ExitCode.failure
@@ -98,7 +101,7 @@ struct CallCommand: AsyncParsableCommand {
                 }
                 summary.remote = target.name
                 if !json { printError("linkup call: calling \(target.name) (\(target.id))") }
-                try await router.place(to: target.id)
+                try await router.place(to: target.id, name: target.name)
             }
             let leg = try await waitForLeg(router, timeout: wait)
             summary.remote = await leg.remoteName

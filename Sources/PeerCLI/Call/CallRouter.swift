@@ -48,7 +48,7 @@ actor CallRouter {
     private let maximumCalls: Int
     private var legs: [String: CallLeg] = [:]
     /// Participants we called that have not answered yet, and those we accepted that have not offered yet.
-    private var outgoing: Set<String> = []
+    private var outgoing: [String: String] = [:]
     private var accepted: [String: String] = [:]
     /// Candidates that arrived before the leg existed (a browser may trickle before its offer is relayed).
     private var earlyCandidates: [String: [String?]] = [:]
@@ -71,8 +71,8 @@ actor CallRouter {
     var activeLegs: [CallLeg] { Array(legs.values) }
 
     /// Places a call to `id` (PROTOCOL.md `call`); the offer follows its `callAccepted`.
-    func place(to id: String) async throws {
-        outgoing.insert(id)
+    func place(to id: String, name: String) async throws {
+        outgoing[id] = name
         try await signaling.call(id)
     }
 
@@ -82,10 +82,10 @@ actor CallRouter {
         case let .incomingCall(from, name):
             await incomingCall(from: from, name: name)
         case let .callAccepted(from):
-            guard outgoing.remove(from) != nil else { return }
-            await startLeg(remoteID: from, remoteName: from, asCaller: true, offer: nil)
+            guard let name = outgoing.removeValue(forKey: from) else { return }
+            await startLeg(remoteID: from, remoteName: name, asCaller: true, offer: nil)
         case let .callRejected(from, reason):
-            guard outgoing.remove(from) != nil else { return }
+            guard outgoing.removeValue(forKey: from) != nil else { return }
             rejections[from] = reason ?? "rejected"
             wake()
         case let .offer(from, sdp):
@@ -109,15 +109,15 @@ actor CallRouter {
         case let .candidate(from, candidate):
             if let leg = legs[from] {
                 await leg.addRemoteCandidate(candidate)
-            } else if accepted[from] != nil || outgoing.contains(from) {
+            } else if accepted[from] != nil || outgoing[from] != nil {
                 earlyCandidates[from, default: []].append(candidate)
             }
         case let .hangup(from):
-            outgoing.remove(from)
+            outgoing.removeValue(forKey: from)
             accepted.removeValue(forKey: from)
             await end(from, reason: "the other side hung up")
         case let .peerLeft(id):
-            outgoing.remove(id)
+            outgoing.removeValue(forKey: id)
             accepted.removeValue(forKey: id)
             await end(id, reason: "the other side left the room")
         case .peerJoined:

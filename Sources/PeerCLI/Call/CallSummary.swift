@@ -1,3 +1,4 @@
+import Foundation
 import Signaling
 
 /// What `linkup call` prints at the end: who, how fast it connected, why it ended, and the media numbers.
@@ -53,4 +54,18 @@ struct MediaSummaryText: Sendable {
     var json: JSONValue
     /// One short line (for a bot's log).
     var oneLine: String
+}
+
+extension MediaSummaryText {
+    /// The media endpoint's summary, in words and as JSON (absent numbers are left out of the JSON).
+    init(_ summary: CallMediaSummary) {
+        lines = summary.text.split(separator: "\n").map { $0.trimmingPrefix("  ") }.map(String.init)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        json = (try? encoder.encode(summary)).flatMap { try? JSONValue(parsing: Array($0)) } ?? .null
+        oneLine = "sent \(summary.videoFramesSent) video / \(summary.audioFramesSent) audio frames, received " +
+            "\(summary.videoFramesDecoded) video decoded / \(summary.audioFramesReceived) audio frames" +
+            (summary.recording.map { ", recorded \($0.videoFrames) video frames and \($0.audioPackets) audio packets" }
+                ?? "")
+    }
 }

@@ -13,24 +13,7 @@ struct CallMediaPlan: Sendable {
 
     /// The media endpoint configuration for a call with `remoteName` (`remoteID`).
     func configuration(remoteName: String, remoteID: String) throws -> CallMediaConfiguration {
-        var configuration = CallMediaConfiguration()
-        switch video {
-        case let .testPattern(width, height, fps):
-            configuration.video = .testPattern(VideoFormat(width: width, height: height, fps: fps))
-        case let .ivfFile(path): configuration.video = .ivf(path: path)
-        case .echo: configuration.video = .echo
-        case .none: configuration.video = .none
-        case let .camera(path):
-            throw CallError("--video v4l2:\(path): sending from a camera is not wired into calls yet")
-        }
-        switch audio {
-        case let .tone(frequency): configuration.audio = .tone(frequency)
-        case let .oggFile(path): configuration.audio = .ogg(path: path)
-        case .echo: configuration.audio = .echo
-        case .none: configuration.audio = .none
-        case let .microphone(device):
-            throw CallError("--audio alsa:\(device): sending from a microphone is not wired into calls yet")
-        }
+        var configuration = CallMediaConfiguration(video: try video.mediaSource(), audio: try audio.mediaSource())
         if let recordDirectory {
             configuration.recording = .init(directory: recordDirectory,
                                             name: Self.fileName(remoteName: remoteName, remoteID: remoteID))
@@ -84,7 +67,10 @@ actor MediaRegistry {
         let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
         active[leg.remoteID] = (leg, media)
         await leg.attach(media)
-        await media.start()
+        // Media starts once the path is up: a keyframe sent before DTLS completes would be lost.
+        Task {
+            if await leg.waitForConnection(timeout: .seconds(30)) { await media.start() }
+        }
         printError("linkup \(plan.fileTag): call with \(leg.remoteName) (\(leg.remoteID)) started")
     }
 

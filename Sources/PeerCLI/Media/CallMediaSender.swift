@@ -22,6 +22,8 @@ actor CallMediaSender {
     var packetizer = VP8Packetizer(ssrc: SSRC(0), payloadType: PayloadType(truncating: 0), initialSequenceNumber: 0)
     var history = RetransmissionHistory(capacity: 1024)
     var keyframeRequested = false
+    /// An IVF source waits for the file's next keyframe (see `videoLoop`).
+    var fileNeedsKeyframe = true
     var videoSender: SenderStatistics?
     var audioSender: SenderStatistics?
     /// The instant RTP time 0 of both outgoing streams stands for (set when media starts).
@@ -101,7 +103,11 @@ actor CallMediaSender {
             if let end, due >= end { return }
             await sleep(until: due)
             if let fileFrame {
-                await sendEncodedVideo(fileFrame.data, isKeyframe: fileFrame.isKeyframe, captureTime: due)
+                // A file cannot make a keyframe on demand: until one got through (at the start, or after a frame
+                // could not be sent), skip to the file's next keyframe, so the remote never gets a broken chain.
+                if fileNeedsKeyframe, !fileFrame.isKeyframe { continue }
+                fileNeedsKeyframe = !(await sendEncodedVideo(fileFrame.data, isKeyframe: fileFrame.isKeyframe,
+                                                             captureTime: due))
             } else {
                 await sendPatternFrame(number: number)
             }
@@ -151,19 +157,27 @@ actor CallMediaSender {
         guard let encoded = try? encoder.encode(frame, forceKeyframe: force) else { return }
         stats.encodeSeconds += processThreadCPU() - started
         for output in encoded {
-            await sendEncodedVideo(output.data, isKeyframe: output.isKeyframe, captureTime: captureTime)
+            // A frame that did not get out (not connected yet, a send error) breaks the chain of references: the
+            // next frame must be a keyframe, or the remote could decode nothing until its PLI came back.
+            if !(await sendEncodedVideo(output.data, isKeyframe: output.isKeyframe, captureTime: captureTime)) {
+                keyframeRequested = true
+            }
         }
     }
 
-    /// Packetizes one VP8 frame (RFC 7741) and sends it with the RTP time of `captureTime`.
-    func sendEncodedVideo(_ data: [UInt8], isKeyframe: Bool, captureTime: Instant, timestamp: UInt32? = nil) async {
-        guard layout.sendsVideo, let mid = layout.videoMid, !data.isEmpty else { return }
+    /// Packetizes one VP8 frame (RFC 7741) and sends it with the RTP time of `captureTime`; false when it could
+    /// not be sent whole.
+    @discardableResult
+    func sendEncodedVideo(_ data: [UInt8], isKeyframe: Bool, captureTime: Instant, timestamp: UInt32? = nil) async
+        -> Bool
+    {
+        guard layout.sendsVideo, let mid = layout.videoMid, !data.isEmpty else { return false }
         let timestamp = timestamp ?? rtpTime(captureTime, clockRate: VP8Packetizer.clockRate)
         let payloads = packetizer.packetize(frame: data[...], timestamp: timestamp, keyframe: isKeyframe).map {
             OutgoingPayload(payload: Array($0.payload), timestamp: timestamp, marker: $0.marker)
         }
         let sent = await transport.sendRTP(mid, payloads)
-        guard !sent.isEmpty else { return }
+        guard !sent.isEmpty else { return false }
         stats.videoFramesSent += 1
         if isKeyframe { stats.keyframesSent += 1 }
         if videoSender == nil, let first = sent.first {
@@ -175,6 +189,7 @@ actor CallMediaSender {
             stats.packetsSent += 1
             stats.bytesSent += packet.encodedSize
         }
+        return sent.count == payloads.count
     }
 
     /// Sends one Opus packet of `samples` 48 kHz samples captured at `captureTime` (RFC 7587 §4.2).

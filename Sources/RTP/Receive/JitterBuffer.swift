@@ -84,7 +84,11 @@ public struct JitterBuffer: Sendable {
     private var highest: UInt64 = 0
     private var releasedAny = false
     private var stalledSince: Instant?
-    private var waitingForKeyframe = false
+    /// Video starts here: a decoder can only begin at a keyframe, and the one the sender began with may have been
+    /// sent before the path was up, so a stream that opens with delta frames asks for one.
+    private var waitingForKeyframe: Bool
+    /// `.keyframeNeeded` was reported for the current wait (the requester repeats it; once per wait is enough).
+    private var keyframeReported = false
     private var outputs: [Output] = []
     private var outputIndex = 0
 
@@ -92,6 +96,7 @@ public struct JitterBuffer: Sendable {
     public init(codec: Codec, maxWait: Duration? = nil, capacity: Int = 2048) {
         self.codec = codec
         self.maxWait = maxWait ?? (codec == .audio ? .milliseconds(60) : .milliseconds(200))
+        waitingForKeyframe = codec == .vp8
         slots = Array(repeating: Slot(), count: max(capacity, 16))
     }
 
@@ -223,9 +228,16 @@ public struct JitterBuffer: Sendable {
         let timestamp = first.packet!.timestamp
         if codec == .vp8 && waitingForKeyframe && !first.isKeyframe {
             outputs.append(.frameDropped(timestamp: timestamp, reason: .waitingForKeyframe))
+            if !keyframeReported {
+                keyframeReported = true
+                outputs.append(.keyframeNeeded)
+            }
             return
         }
-        if first.isKeyframe { waitingForKeyframe = false }
+        if first.isKeyframe {
+            waitingForKeyframe = false
+            keyframeReported = false
+        }
         outputs.append(.frame(Frame(
             timestamp: timestamp, isKeyframe: first.isKeyframe, payload: payload,
             firstSequenceNumber: ExtendedSequenceNumber(rawValue: start),
@@ -265,8 +277,9 @@ public struct JitterBuffer: Sendable {
 
     private mutating func noteDrop(timestamp: UInt32?) {
         outputs.append(.frameDropped(timestamp: timestamp, reason: .incomplete))
-        if codec == .vp8 && !waitingForKeyframe {
+        if codec == .vp8 && !keyframeReported {
             waitingForKeyframe = true
+            keyframeReported = true
             outputs.append(.keyframeNeeded)
         }
     }
