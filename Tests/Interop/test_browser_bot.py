@@ -143,8 +143,15 @@ def test_chromium_calls_record_bot_and_ffprobe_decodes_the_files(server, browser
         pytest.skip("ffprobe (Debian ffmpeg) is not installed")
     with linkup_bot(server.url, "browser-record", "record", extra=("--record", str(tmp_path))) as bot:
         page = open_client(browser_factory(), server.url, "browser-record", "dave")
-        call_bot_from_page(page, bot)
-        time.sleep(2)  # a little more than the minimum, so the files hold a few seconds
+        wait_for(page, f"linkup.peers.some(p => p.name === {json.dumps(bot.name)})", 10, what="the bot in the room")
+        call(page, bot.name)
+        wait_for_state(page, "in-call", 20)
+        # The record bot sends nothing back: the page's own outbound counters show it is sending.
+        wait_for(page, "linkup.timing.connectedMs !== null", 10)
+        time.sleep(4)
+        stats = media_stats(page)
+        assert stats["bytesSent"] > 100_000 and stats["framesDecoded"] == 0, stats
+        print(f"\npage: {assert_loopback_candidates(page, stats)}")
         ended = hang_up(page, bot)
     recording = ended["media"]["recording"]
     video, audio = pathlib.Path(recording["videoPath"]), pathlib.Path(recording["audioPath"])

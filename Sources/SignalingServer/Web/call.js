@@ -239,11 +239,12 @@
                     out.audioCodec = codecName(report, s.codecId) || out.audioCodec;
                 } else if (s.type === "outbound-rtp") {
                     out.bytesSent += s.bytesSent || 0;
-                } else if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
-                    out.selectedPair = {
-                        rtt: s.currentRoundTripTime, local: candidateAddress(report, s.localCandidateId),
-                        remote: candidateAddress(report, s.remoteCandidateId),
-                    };
+                } else if (s.type === "transport" && s.selectedCandidatePairId) {
+                    const pair = report.get(s.selectedCandidatePairId);
+                    out.selectedPair = pair ? {
+                        rtt: pair.currentRoundTripTime, local: candidateAddress(report, pair.localCandidateId),
+                        remote: candidateAddress(report, pair.remoteCandidateId),
+                    } : null;
                 }
             });
             return out;
