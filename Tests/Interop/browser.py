@@ -230,7 +230,7 @@ def host_addresses() -> set[str]:
 def assert_loopback_candidates(page, stats: dict) -> str:
     """Checks the page's `ice=loopback` filter in the current call (`stats` from media_stats): every candidate it
     sent or applied is 127.0.0.0/8 or ::1, it sent and received at least one, what it dropped or ignored is not
-    loopback, and the selected pair's remote end is loopback. Returns a one-line account for the test's output.
+    loopback, and the selected pair's remote end is loopback (or peer-reflexive). Returns a one-line account for the test's output.
 
     The selected pair's local end may be another address of this machine: Chromium pairs its candidates on every
     interface with the remote loopback ones (JavaScript cannot stop it gathering them), and often prefers e.g.
@@ -245,7 +245,9 @@ def assert_loopback_candidates(page, stats: dict) -> str:
     pair = stats["selectedPair"]
     assert pair is not None, stats
     remote, local = (pair[end].rsplit(":", 1)[0] for end in ("remote", "local"))
-    assert is_loopback(remote), pair
+    # A peer-reflexive remote end (the other browser's source address; Chromium's stats hide its address) is that
+    # browser's local end, which its own check covers.
+    assert is_loopback(remote) or pair["remote"].endswith(" prflx"), pair
     assert is_loopback(local) or local in host_addresses(), (pair, host_addresses())
     dropped = sorted({candidate_address(line) for line in seen["dropped"]})
     return (f"ICE candidates sent {len(seen['sent'])}, dropped {len(seen['dropped'])} {dropped}, received "
