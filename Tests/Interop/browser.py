@@ -6,6 +6,9 @@ allow WebRTC over loopback; the page is given no STUN/TURN server, so only host 
 host candidates on every interface, so every page is opened with `ice=loopback` (app.js, call.js): it sends, puts in
 its SDP and applies only 127.0.0.0/8 and ::1 candidates, and no media packet leaves the machine. mDNS hostnames
 for local addresses are turned off, so each candidate carries its real address and the filter can judge it.
+Chromium still pairs its other interfaces' sockets with the peer's loopback candidates (e.g. 192.0.2.2 ->
+127.0.0.1, a packet to this machine that never leaves it); to have only loopback at all, run pytest in a network
+namespace of its own: `unshare -rn sh -c 'ip link set lo up && ../../.venv/bin/python -m pytest ...'`.
 
     from browser import chromium, open_client, wait_for, wait_for_remote_media
 
