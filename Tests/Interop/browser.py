@@ -173,6 +173,12 @@ def media_stats(page) -> dict | None:
     return hook(page, "window.linkup.stats()")
 
 
+def stats_report(page) -> list[dict] | None:
+    """Every getStats entry of the page's current call (inbound-rtp, outbound-rtp, remote-inbound-rtp,
+    candidate-pair, transport, codec, ...), as chrome://webrtc-internals shows them; for diagnosing a call."""
+    return hook(page, "window.linkup.report()")
+
+
 def wait_for_remote_media(page, min_frames: int = 10, min_samples: int = 8000, timeout: float = 20) -> dict:
     """Waits until the page has decoded `min_frames` remote video frames and received `min_samples` audio samples."""
     deadline = time.monotonic() + timeout
@@ -233,7 +239,8 @@ def host_addresses() -> set[str]:
 def assert_loopback_candidates(page, stats: dict) -> str:
     """Checks the page's `ice=loopback` filter in the current call (`stats` from media_stats): every candidate it
     sent or applied is 127.0.0.0/8 or ::1, it sent and received at least one, what it dropped or ignored is not
-    loopback, and the selected pair's remote end is loopback (or peer-reflexive). Returns a one-line account for the test's output.
+    loopback, and the selected pair's remote end is loopback (or peer-reflexive). Returns a one-line account for
+    the test's output.
 
     The selected pair's local end may be another address of this machine: Chromium pairs its candidates on every
     interface with the remote loopback ones (JavaScript cannot stop it gathering them), and often prefers e.g.

@@ -439,6 +439,8 @@
         reject: (reason) => rejectCall(reason),
         hangup: () => hangup(),
         stats: () => stats(),
+        /// Every getStats entry of the current call (null without one), as chrome://webrtc-internals lists them.
+        report: () => (app.call ? app.call.report() : null),
     };
 
     if (params.get("autojoin") === "1" && $("room").value && $("name").value) {

@@ -211,6 +211,16 @@
                 ended: this.endReason };
         }
 
+        /// Every getStats entry of the call as plain objects (what chrome://webrtc-internals shows), for diagnosis;
+        /// null before the peer connection exists or after the call ended.
+        async report() {
+            const pc = this.pc;
+            if (!pc || this.closed) return null;
+            const entries = [];
+            (await pc.getStats()).forEach((s) => entries.push(Object.assign({}, s)));
+            return entries;
+        }
+
         /// Receive-side numbers from getStats (inbound-rtp video framesDecoded, audio totalSamplesReceived, ...);
         /// null before the peer connection exists or after the call ended.
         async stats() {
