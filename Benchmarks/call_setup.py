@@ -56,6 +56,7 @@ def chromium_calls(server_url: str, bot, count: int, ended_before: int) -> list[
 
 
 def summarize(name: str, samples: list[float]) -> None:
+    print(f"{name} samples in call order (ms): {', '.join(f'{x:.0f}' for x in samples)}", flush=True)
     samples = sorted(samples)
     p90 = samples[max(0, int(round(0.9 * len(samples))) - 1)]
     print(f"{name:<28} n={len(samples):<3} median {statistics.median(samples):7.1f} ms   p90 {p90:7.1f} ms   "
