@@ -29,8 +29,6 @@ extension CallMediaConfiguration.VideoSource: ExpressibleByArgument, CustomStrin
         case .none: return "none"
         }
     }
-
-    static var defaultValueDescription: String { "pattern:640x480@30" }
 }
 
 /// `--audio` of `linkup call` and `bot`: `tone` (440 Hz), `tone:HZ`, `ogg:PATH`, `echo`, `none`.
@@ -61,6 +59,4 @@ extension CallMediaConfiguration.AudioSource: ExpressibleByArgument, CustomStrin
         case .none: return "none"
         }
     }
-
-    static var defaultValueDescription: String { "tone:440" }
 }
