@@ -214,7 +214,7 @@ actor CallMediaSender {
         }
         guard let base = echoVideoBase else { return }
         let timestamp = base.local &+ (remoteTimestamp &- base.remote)
-        await sendEncodedVideo(frame, isKeyframe: VP8Bitstream.isKeyframe(frame), captureTime: now,
+        await sendEncodedVideo(frame, isKeyframe: VP8FrameHeader.isKeyframe(frame), captureTime: now,
                                timestamp: timestamp)
     }
 
