@@ -158,7 +158,10 @@ actor CallMediaReceiver {
         if firstVideoDecodedAt == nil { firstVideoDecodedAt = now }
         sync.videoPlayed(rtpTimestamp: rtpTimestamp, localNTP: ntp.ntp(at: now))
         guard let (number, captureTime) = TestPatternReader.read(decoded) else { return }
-        stats.latenciesMs.append((now - captureTime).milliseconds)
+        // The capture time is the sender's monotonic clock: comparable with ours on the same host only, so a
+        // value outside 0...10 s (another host) is not a latency.
+        let latency = (now - captureTime).milliseconds
+        if (0...10_000).contains(latency) { stats.latenciesMs.append(latency) }
         // Regenerate the frame the remote sent (same size, number and time) to compare with.
         guard decoded.width >= 320, decoded.height >= 240, decoded.width % 2 == 0, decoded.height % 2 == 0 else {
             return
