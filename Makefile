@@ -40,10 +40,12 @@ fuzz-smoke: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-## Measurements for BENCHMARKS.md: call set-up time, and 30-second loopback calls at 0% and 5% loss (release build).
+## Measurements for BENCHMARKS.md: set-up time (peer to peer, and through linkup serve into an echo bot from
+## linkup call and from Chromium), and 30-second loopback calls at 0% and 5% loss (release build).
 bench: deps
 	$(SWIFT) build -c release
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/setup_time.py 20
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/call_setup.py 10
 	.build/release/linkup loopback --duration 30
 	.build/release/linkup loopback --duration 30 --loss 0.05
 

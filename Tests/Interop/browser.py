@@ -2,8 +2,10 @@
 
 Chromium is Debian's `chromium` with `chromium-driver` (/usr/bin/chromedriver), driven by Selenium. The flags give it
 a fake camera and microphone (a moving test pattern and a beep), grant media permissions without a prompt, and
-allow WebRTC over loopback; the page is given no STUN/TURN server, so only host candidates exist and nothing leaves
-the machine.
+allow WebRTC over loopback; the page is given no STUN/TURN server, so only host candidates exist. Chromium gathers
+host candidates on every interface, so every page is opened with `ice=loopback` (app.js, call.js): it sends, puts in
+its SDP and applies only 127.0.0.0/8 and ::1 candidates, and no media packet leaves the machine. mDNS hostnames
+for local addresses are turned off, so each candidate carries its real address and the filter can judge it.
 
     from browser import chromium, open_client, wait_for, wait_for_remote_media
 
@@ -18,7 +20,8 @@ Or as pytest fixtures: `browser_factory` (call it for each page you need; all qu
 The page's test hook `window.linkup` (Sources/SignalingServer/Web/app.js) has state, connection, self, peers, chat,
 lastError, transport, timing, and join/leave/sendChat/call/accept/reject/hangup/stats(); `hook(page, "expr")`
 evaluates any expression on it. To call a bot: `call(page, "bot-name")`, `wait_for_state(page, "in-call")`,
-`wait_for_remote_media(...)`, `call_timing(page)["firstFrameMs"]`, `hook(page, "linkup.hangup()")`.
+`wait_for_remote_media(...)`, `call_timing(page)["firstFrameMs"]`, `hook(page, "linkup.hangup()")`;
+`candidates(page)` lists the ICE candidate lines the last call sent, dropped, received and ignored.
 """
 
 import contextlib
@@ -39,6 +42,8 @@ CHROMIUM_FLAGS = (
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
     "--allow-loopback-in-peer-connection",
+    # Host candidates carry their addresses, not random *.local names: the page's loopback filter needs them.
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
     "--no-sandbox",
     # Unmuted remote audio plays without a user gesture, so the audio pipeline pulls (and counts) samples.
     "--autoplay-policy=no-user-gesture-required",
@@ -103,9 +108,12 @@ def browser_factory():
 
 
 def client_url(server_url: str, room: str, name: str, autoaccept: bool = False, autojoin: bool = True,
-               token: str | None = None, transport: str | None = None) -> str:
-    """The web client's address with its query flags (see app.js)."""
+               token: str | None = None, transport: str | None = None, ice: str | None = "loopback") -> str:
+    """The web client's address with its query flags (see app.js); `ice="loopback"` (the default) keeps the page's
+    ICE candidates on 127.0.0.0/8 and ::1, None lets it use every interface."""
     query = {"room": room, "name": name}
+    if ice is not None:
+        query["ice"] = ice
     if transport is not None:
         query["transport"] = transport
     if autojoin:
@@ -189,6 +197,47 @@ def call_timing(page) -> dict | None:
     """The last call's timing in milliseconds from its start (Call pressed, or incoming call): connectedMs (peer
     connection connected) and firstFrameMs (first remote video frame presented); None where not reached."""
     return hook(page, "window.linkup.timing")
+
+
+def candidates(page) -> dict | None:
+    """The last call's ICE candidate lines (trickled or inside an SDP): sent, dropped (not loopback, never sent),
+    received, ignored (not loopback, never applied)."""
+    return hook(page, "window.linkup.candidates")
+
+
+def candidate_address(line: str) -> str:
+    """The connection address of a candidate line (RFC 8839 section 5.1: the fifth field)."""
+    fields = line.removeprefix("a=").split()
+    return fields[4] if len(fields) > 4 else ""
+
+
+def is_loopback(address: str) -> bool:
+    """127.0.0.0/8 or ::1."""
+    import ipaddress
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def assert_loopback_candidates(page, stats: dict) -> str:
+    """Checks the page's `ice=loopback` filter in the current call (`stats` from media_stats): every candidate it
+    sent or applied is 127.0.0.0/8 or ::1, it sent and received at least one, what it dropped or ignored is not
+    loopback, and the selected pair is loopback on both ends. Returns a one-line account for the test's output."""
+    seen = candidates(page)
+    assert seen and seen["sent"] and seen["received"], seen
+    for kind in ("sent", "received"):
+        outside = [line for line in seen[kind] if not is_loopback(candidate_address(line))]
+        assert not outside, (kind, outside)
+    assert all(not is_loopback(candidate_address(line)) for line in seen["dropped"] + seen["ignored"]), seen
+    pair = stats["selectedPair"]
+    assert pair is not None, stats
+    for end in ("local", "remote"):
+        assert is_loopback(pair[end].rsplit(":", 1)[0]), pair
+    dropped = sorted({candidate_address(line) for line in seen["dropped"]})
+    return (f"ICE candidates sent {len(seen['sent'])}, dropped {len(seen['dropped'])} {dropped}, received "
+            f"{len(seen['received'])}, ignored {len(seen['ignored'])}; selected pair {pair['local']} <-> "
+            f"{pair['remote']}")
 
 
 def screenshot(page, name: str) -> pathlib.Path | None:

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from browser import (browser_factory, call, describe, hook, open_client, screenshot, wait_for,  # noqa: F401
-                     wait_for_remote_media)
+from browser import (assert_loopback_candidates, browser_factory, call, describe, hook, open_client,  # noqa: F401
+                     screenshot, wait_for, wait_for_remote_media)
 from linkup_serve import free_port, linkup_serve, serve_unavailable
 
 TEST_TIMEOUT = 60  # seconds; every wait below is bounded well inside it
@@ -71,6 +71,8 @@ def test_two_browsers_join_chat_call_and_hang_up(server, browser_factory, deadli
     for name, s in stats.items():
         assert s["connectionState"] == "connected", (name, s)
         assert s["frameWidth"] > 0 and s["frameHeight"] > 0, (name, s)
+    for name, page in (("alice", alice), ("bob", bob)):
+        print(f"\n{name}: {assert_loopback_candidates(page, stats[name])}")
     assert "In call with bob" in text_of(alice, "call-state")
     assert hook(alice, "document.getElementById('remote').srcObject !== null")
     wait_for(alice, "linkup.timing.firstFrameMs !== null", 10)

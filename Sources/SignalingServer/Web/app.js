@@ -7,7 +7,8 @@
 //
 // URL query: room, name, token prefill the form; autojoin=1 joins at once; autoaccept=1 accepts every incoming
 // call (for tests); server=URL talks to another signaling server than the page's origin; transport=polling (or
-// websocket) uses only that Engine.IO transport.
+// websocket) uses only that Engine.IO transport; ice=loopback offers, sends and accepts only loopback ICE candidates
+// (127.0.0.0/8 and ::1; for tests on machines whose traffic must stay on loopback, see call.js).
 //
 // window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
 "use strict";
@@ -16,6 +17,7 @@
     const $ = (id) => document.getElementById(id);
     const params = new URLSearchParams(window.location.search);
     const autoaccept = params.get("autoaccept") === "1";
+    const iceFilter = params.get("ice");
 
     const app = {
         socket: null,
@@ -231,7 +233,7 @@
 
     function newCall(peerId, peerName, role) {
         const call = new LinkUpCall({
-            peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers,
+            peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers, iceFilter,
             signal: send, localVideo: $("local"), remoteVideo: $("remote"),
             onConnected: () => {
                 if (app.call === call) setCallState("in-call", `In call with ${call.peerName}`);
@@ -427,6 +429,8 @@
         /// Milliseconds from the last call's start (Call pressed, or incoming call) to connected and to the first
         /// remote frame presented.
         get timing() { return app.lastCall ? app.lastCall.timing() : null; },
+        /// The last call's ICE candidate lines: sent, dropped (by ice=loopback), received, ignored (by ice=loopback).
+        get candidates() { return app.lastCall ? app.lastCall.candidates : null; },
         join: (room, name, token) => join(room, name, token),
         leave: () => leave(),
         sendChat: (text) => send("chat", { room: app.room, text }),

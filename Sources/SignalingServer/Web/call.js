@@ -4,12 +4,18 @@
 // Signaling is the caller's (app.js) business; this object only asks it to send `offer`, `answer`, `candidate`
 // (PROTOCOL.md) through the `signal(event, data)` function it is given. Candidates may arrive before the description
 // they belong to (PROTOCOL.md), so they are queued until a remote description is set.
+//
+// With `iceFilter: "loopback"` (the page's `ice=loopback` flag, for tests on a machine whose rule is "traffic to
+// 127.0.0.0/8 and ::1 only") the call offers and accepts only loopback ICE candidates: Chromium gathers host
+// candidates on every interface, so the others are dropped before they are trickled, cut from the SDP it sends,
+// and ignored when they arrive (trickled or in the peer's SDP). Every candidate seen is counted in `candidates`.
 "use strict";
 
 (function (global) {
     class LinkUpCall {
         /// options: peerId, peerName, role ("caller" | "callee"), iceServers, signal(event, data) -> Promise,
-        /// localVideo and remoteVideo (elements), onConnected(), onFailed(reason), onError(message).
+        /// localVideo and remoteVideo (elements), onConnected(), onFailed(reason), onError(message),
+        /// iceFilter ("loopback" keeps only 127.0.0.0/8 and ::1 candidates; anything else keeps all).
         constructor(options) {
             this.peerId = options.peerId;
             this.peerName = options.peerName || options.peerId;
@@ -21,6 +27,10 @@
             this.onConnected = options.onConnected || (() => {});
             this.onFailed = options.onFailed || (() => {});
             this.onError = options.onError || (() => {});
+            this.loopbackOnly = options.iceFilter === "loopback";
+            // Candidate lines sent, dropped (not sent), received, ignored (not applied), in either path: trickled or
+            // inside an SDP.
+            this.candidates = { sent: [], dropped: [], received: [], ignored: [] };
             this.pc = null;
             this.pending = [];
             this.media = null;
@@ -77,6 +87,7 @@
             pc.onicecandidate = (e) => {
                 if (this.closed) return;
                 const candidate = e.candidate ? e.candidate.toJSON() : null;  // null: end of candidates
+                if (candidate && !this.keepCandidate(candidate.candidate, "sent", "dropped")) return;
                 this.signal("candidate", { to: this.peerId, candidate }).catch(() => {});
             };
             // One stream holds every remote track: a peer whose SDP names no media stream (no a=msid) still plays
@@ -103,29 +114,36 @@
         /// Caller: creates and sends the offer.
         async offer() {
             await this.pc.setLocalDescription(await this.pc.createOffer());
-            await this.signal("offer", { to: this.peerId, sdp: this.pc.localDescription.sdp });
+            await this.signal("offer", { to: this.peerId, sdp: this.outgoingSdp(this.pc.localDescription.sdp) });
         }
 
         /// Callee: applies the offer, then creates and sends the answer.
         async answer(sdp) {
-            await this.pc.setRemoteDescription({ type: "offer", sdp });
+            await this.pc.setRemoteDescription({ type: "offer", sdp: this.incomingSdp(sdp) });
             await this.flushCandidates();
             await this.pc.setLocalDescription(await this.pc.createAnswer());
-            await this.signal("answer", { to: this.peerId, sdp: this.pc.localDescription.sdp });
+            await this.signal("answer", { to: this.peerId, sdp: this.outgoingSdp(this.pc.localDescription.sdp) });
         }
 
         /// Caller: applies the answer.
         async acceptAnswer(sdp) {
-            await this.pc.setRemoteDescription({ type: "answer", sdp });
+            await this.pc.setRemoteDescription({ type: "answer", sdp: this.incomingSdp(sdp) });
             await this.flushCandidates();
         }
 
         /// A trickled remote candidate (null = end of candidates); queued until a remote description is set.
         async addRemoteCandidate(candidate) {
+            if (candidate && candidate.candidate && !this.keepCandidate(candidate.candidate, "received", "ignored")) {
+                return;
+            }
             if (!this.pc || !this.pc.remoteDescription) {
                 this.pending.push(candidate);
                 return;
             }
+            await this.applyCandidate(candidate);
+        }
+
+        async applyCandidate(candidate) {
             try {
                 await this.pc.addIceCandidate(candidate && candidate.candidate ? candidate : null);
             } catch (e) {
@@ -133,8 +151,31 @@
             }
         }
 
+        /// Whether a candidate line passes the ICE filter; it is recorded under `kept` or `cut` either way.
+        keepCandidate(line, kept, cut) {
+            const keep = !this.loopbackOnly || isLoopbackCandidate(line);
+            this.candidates[keep ? kept : cut].push(line.replace(/^a=/, ""));
+            return keep;
+        }
+
+        /// The SDP we send: without the a=candidate lines the filter drops.
+        outgoingSdp(sdp) {
+            return this.filterSdp(sdp, "sent", "dropped");
+        }
+
+        /// The SDP we apply: without the a=candidate lines the filter ignores.
+        incomingSdp(sdp) {
+            return this.filterSdp(sdp, "received", "ignored");
+        }
+
+        filterSdp(sdp, kept, cut) {
+            const lines = sdp.split(/\r?\n/);
+            const out = lines.filter((line) => !line.startsWith("a=candidate:") || this.keepCandidate(line, kept, cut));
+            return out.join("\r\n");
+        }
+
         async flushCandidates() {
-            for (const candidate of this.pending.splice(0)) await this.addRemoteCandidate(candidate);
+            for (const candidate of this.pending.splice(0)) await this.applyCandidate(candidate);
         }
 
         watchFirstFrame() {
@@ -200,12 +241,29 @@
                     out.bytesSent += s.bytesSent || 0;
                 } else if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded") {
                     out.selectedPair = {
-                        rtt: s.currentRoundTripTime, local: s.localCandidateId, remote: s.remoteCandidateId,
+                        rtt: s.currentRoundTripTime, local: candidateAddress(report, s.localCandidateId),
+                        remote: candidateAddress(report, s.remoteCandidateId),
                     };
                 }
             });
             return out;
         }
+    }
+
+    /// Whether an ICE candidate line (RFC 8839 section 5.1: "candidate:" foundation component transport priority
+    /// connection-address port "typ" type ...) has a loopback connection address: 127.0.0.0/8 or ::1. mDNS names
+    /// (*.local) and every other address are not loopback.
+    function isLoopbackCandidate(line) {
+        const fields = line.replace(/^a=/, "").trim().split(/\s+/);
+        if (fields.length < 8 || !fields[0].startsWith("candidate:")) return false;
+        const address = fields[4].toLowerCase().replace(/^\[|\]$/g, "");
+        return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === "::1" || address === "0:0:0:0:0:0:0:1";
+    }
+
+    /// "address:port/protocol type" of a local-candidate or remote-candidate stats entry.
+    function candidateAddress(report, id) {
+        const c = id && report.get(id);
+        return c ? `${c.address || c.ip}:${c.port}/${c.protocol} ${c.candidateType}` : null;
     }
 
     function codecName(report, id) {
