@@ -223,7 +223,8 @@ def is_loopback(address: str) -> bool:
 def assert_loopback_candidates(page, stats: dict) -> str:
     """Checks the page's `ice=loopback` filter in the current call (`stats` from media_stats): every candidate it
     sent or applied is 127.0.0.0/8 or ::1, it sent and received at least one, what it dropped or ignored is not
-    loopback, and the selected pair is loopback on both ends. Returns a one-line account for the test's output."""
+    loopback, and the selected pair's remote end is loopback (its local end may be Chromium's own address on another
+    interface, which was never signalled: the datagrams still go to a loopback address). Returns a one-line account for the test's output."""
     seen = candidates(page)
     assert seen and seen["sent"] and seen["received"], seen
     for kind in ("sent", "received"):
@@ -232,8 +233,7 @@ def assert_loopback_candidates(page, stats: dict) -> str:
     assert all(not is_loopback(candidate_address(line)) for line in seen["dropped"] + seen["ignored"]), seen
     pair = stats["selectedPair"]
     assert pair is not None, stats
-    for end in ("local", "remote"):
-        assert is_loopback(pair[end].rsplit(":", 1)[0]), pair
+    assert is_loopback(pair["remote"].rsplit(":", 1)[0]), pair
     dropped = sorted({candidate_address(line) for line in seen["dropped"]})
     return (f"ICE candidates sent {len(seen['sent'])}, dropped {len(seen['dropped'])} {dropped}, received "
             f"{len(seen['received'])}, ignored {len(seen['ignored'])}; selected pair {pair['local']} <-> "
