@@ -64,16 +64,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Engine.IO v4 / Socket.IO v5 packets, the LinkUp messages of PROTOCOL.md, and the WebSocket client.
-        .target(
-            name: "Signaling",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "WSClient", package: "swift-websocket"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        // Engine.IO v4 / Socket.IO v5 packets, the LinkUp messages of PROTOCOL.md, and the client's sans-IO session
+        // (its WebSocket I/O lives in PeerCLI).
+        .target(name: "Signaling"),
         // The Socket.IO signaling server on Hummingbird 2 (websocket and long-polling), rooms, relay, web client.
         .target(
             name: "SignalingServer",
@@ -91,6 +84,9 @@ let package = Package(
             dependencies: [
                 "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime",
                 "Signaling", "SignalingServer",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,8 +7,8 @@ host candidates on every interface, so every page is opened with `ice=loopback` 
 its SDP and applies only 127.0.0.0/8 and ::1 candidates, and no media packet leaves the machine. mDNS hostnames
 for local addresses are turned off, so each candidate carries its real address and the filter can judge it.
 Chromium still pairs its other interfaces' sockets with the peer's loopback candidates (e.g. 192.0.2.2 ->
-127.0.0.1, a packet to this machine that never leaves it); to have only loopback at all, run pytest in a network
-namespace of its own: `unshare -rn sh -c 'ip link set lo up && ../../.venv/bin/python -m pytest ...'`.
+127.0.0.1, a packet to this machine that never leaves it); conftest.py therefore runs the interop tests in a
+network namespace of their own with nothing but loopback, where both ends are 127.0.0.1 or ::1.
 
     from browser import chromium, open_client, wait_for, wait_for_remote_media
 
@@ -245,7 +245,8 @@ def assert_loopback_candidates(page, stats: dict) -> str:
     The selected pair's local end may be another address of this machine: Chromium pairs its candidates on every
     interface with the remote loopback ones (JavaScript cannot stop it gathering them), and often prefers e.g.
     192.0.2.2 -> 127.0.0.1; the peer then answers to 192.0.2.2 as a peer-reflexive candidate. Such a packet is
-    addressed to this machine and goes over the loopback device, never out of an interface; that is checked too."""
+    addressed to this machine and goes over the loopback device, never out of an interface; that is checked too.
+    In the tests' loopback-only network namespace (conftest.py) both ends are loopback."""
     seen = candidates(page)
     assert seen and seen["sent"] and seen["received"], seen
     for kind in ("sent", "received"):

@@ -24,9 +24,9 @@ import Testing
 
     @Test func readsKeyframeSizes() throws {
         let frames = try TestMedia.vp8Frames(2)
-        let size = try #require(VP8Bitstream.keyframeSize(frames[0].data))
+        let size = try #require(VP8FrameHeader.keyframeSize(frames[0].data))
         #expect(size.width == 320 && size.height == 240)
-        #expect(VP8Bitstream.keyframeSize(frames[1].data) == nil)
-        #expect(VP8Bitstream.keyframeSize([]) == nil)
+        #expect(VP8FrameHeader.keyframeSize(frames[1].data) == nil)
+        #expect(VP8FrameHeader.keyframeSize([]) == nil)
     }
 }

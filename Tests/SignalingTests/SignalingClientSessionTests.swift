@@ -62,8 +62,8 @@ private let handshake = #"0{"sid":"abc","upgrades":[],"pingInterval":25000,"ping
 }
 
 @Test func webSocketURLIsDerivedFromTheServer() {
-    #expect(SignalingClient.Configuration(server: "http://127.0.0.1:8080").webSocketURL ==
+    #expect(SignalingClientSession.webSocketURL(server: "http://127.0.0.1:8080") ==
         "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket")
-    #expect(SignalingClient.Configuration(server: "https://example.org/").webSocketURL ==
+    #expect(SignalingClientSession.webSocketURL(server: "https://example.org/") ==
         "wss://example.org/socket.io/?EIO=4&transport=websocket")
 }

@@ -5,6 +5,10 @@ import Media
 // (the header's unused word and any header bytes past 32 are not kept, so compare values, then bytes of the second
 // encoding).
 runFuzzer { bytes in
+    // The VP8 frame header reader takes the same untrusted bytes (a frame out of a file or off the network).
+    if let size = VP8FrameHeader.keyframeSize(bytes), size.width <= 0 || size.height <= 0 || size.width > 0x3FFF {
+        fatalError("VP8 key frame size out of range: \(size)")
+    }
     guard let file = try? IVFFile(parsing: bytes) else { return }
     let encoded = file.encoded
     guard encoded.count == file.encodedSize else { fatalError("encodedSize \(file.encodedSize) != \(encoded.count)") }

@@ -2,20 +2,6 @@ import Foundation
 import Signaling
 import Wire
 
-/// A signaling event that concerns calls, already decoded (PROTOCOL.md "server → client").
-enum CallEvent: Sendable {
-    case peerJoined(id: String, name: String)
-    case peerLeft(id: String)
-    case incomingCall(from: String, name: String)
-    case callAccepted(from: String)
-    case callRejected(from: String, reason: String?)
-    case offer(from: String, sdp: String)
-    case answer(from: String, sdp: String)
-    /// nil candidate: end-of-candidates.
-    case candidate(from: String, candidate: String?)
-    case hangup(from: String)
-}
-
 /// What the router asks of the signaling connection: the PROTOCOL.md requests a call needs.
 protocol CallSignaling: Sendable {
     func call(_ to: String) async throws
@@ -76,8 +62,8 @@ actor CallRouter {
         try await signaling.call(id)
     }
 
-    /// Handles one signaling event.
-    func handle(_ event: CallEvent) async {
+    /// Handles one signaling event (chat and presence only wake waiters).
+    func handle(_ event: SignalingEvent) async {
         switch event {
         case let .incomingCall(from, name):
             await incomingCall(from: from, name: name)
@@ -108,19 +94,19 @@ actor CallRouter {
             }
         case let .candidate(from, candidate):
             if let leg = legs[from] {
-                await leg.addRemoteCandidate(candidate)
+                await leg.addRemoteCandidate(candidate?.candidate)
             } else if accepted[from] != nil || outgoing[from] != nil {
-                earlyCandidates[from, default: []].append(candidate)
+                earlyCandidates[from, default: []].append(candidate?.candidate)
             }
         case let .hangup(from):
             outgoing.removeValue(forKey: from)
             accepted.removeValue(forKey: from)
             await end(from, reason: "the other side hung up")
-        case let .peerLeft(id):
+        case let .peerLeft(_, id):
             outgoing.removeValue(forKey: id)
             accepted.removeValue(forKey: id)
             await end(id, reason: "the other side left the room")
-        case .peerJoined:
+        case .peerJoined, .chat:
             wake()
         }
     }

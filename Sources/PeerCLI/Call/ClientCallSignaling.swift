@@ -23,21 +23,3 @@ struct ClientCallSignaling: CallSignaling {
     }
     func hangup(_ to: String) async throws { try await send(.hangup(to: to)) }
 }
-
-extension CallEvent {
-    /// The call-related meaning of a signaling event; nil for chat and others.
-    init?(_ event: SignalingEvent) {
-        switch event {
-        case let .peerJoined(_, id, name): self = .peerJoined(id: id, name: name)
-        case let .peerLeft(_, id): self = .peerLeft(id: id)
-        case let .incomingCall(from, name): self = .incomingCall(from: from, name: name)
-        case let .callAccepted(from): self = .callAccepted(from: from)
-        case let .callRejected(from, reason): self = .callRejected(from: from, reason: reason)
-        case let .offer(from, sdp): self = .offer(from: from, sdp: sdp)
-        case let .answer(from, sdp): self = .answer(from: from, sdp: sdp)
-        case let .candidate(from, candidate): self = .candidate(from: from, candidate: candidate?.candidate)
-        case let .hangup(from): self = .hangup(from: from)
-        case .chat: return nil
-        }
-    }
-}

@@ -57,7 +57,7 @@ struct RoomSession: Sendable {
                     default:
                         break
                     }
-                    if let callEvent = CallEvent(signal) { await router.handle(callEvent) }
+                    await router.handle(signal)
                 case let .disconnected(reason):
                     printError("linkup: lost the signaling server (\(reason)); reconnecting")
                     // Our socket id changes on reconnection, so the server has ended our calls: end them here too.

@@ -116,16 +116,19 @@ actor CallMediaReceiver {
                                             localSSRC: layout.videoSSRC ?? SSRC(1))
         }
         // Loss and jitter over the original stream (RTX copies are repairs, not receptions).
+        var newStream = false
         if packet.payloadType != layout.rtxPayloadType {
             if remoteVideoSSRC != packet.ssrc {
                 remoteVideoSSRC = packet.ssrc
-                await sender.setRemoteVideoSSRC(packet.ssrc)
+                newStream = true
                 videoReception = ReceiverStatistics(ssrc: packet.ssrc, clockRate: VP8Packetizer.clockRate)
             }
             videoReception?.packetReceived(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp,
                                            arrival: now)
         }
         videoBuffer?.receive(packet, now: now)
+        // After the packet is in: an await lets the next one in (reentrancy).
+        if newStream { await sender.setRemoteVideoSSRC(packet.ssrc) }
         await drainVideo()
     }
 
@@ -135,12 +138,19 @@ actor CallMediaReceiver {
         let output = buffer.poll(now: RuntimeClock.now())
         videoBuffer = buffer
         stats.videoFramesDropped += output.dropped
+        // Everything synchronous first: an `await` lets the actor take the next packet (reentrancy), whose frames
+        // must not reach the decoder before these.
         for (index, frame) in output.frames.enumerated() {
             let timestamp = index < output.frameTimestamps.count ? output.frameTimestamps[index] : 0
             stats.videoFramesReceived += 1
             recorder?.recordVideo(frame, rtpTimestamp: timestamp)
-            if configuration.video == .echo { await sender.echoVideo(frame, remoteTimestamp: timestamp) }
             decodeVideo(frame, rtpTimestamp: timestamp)
+        }
+        if configuration.video == .echo {
+            for (index, frame) in output.frames.enumerated() {
+                let timestamp = index < output.frameTimestamps.count ? output.frameTimestamps[index] : 0
+                await sender.echoVideo(frame, remoteTimestamp: timestamp)
+            }
         }
         if !output.feedback.isEmpty {
             stats.nacksSent += output.nacks
@@ -158,7 +168,10 @@ actor CallMediaReceiver {
         if firstVideoDecodedAt == nil { firstVideoDecodedAt = now }
         sync.videoPlayed(rtpTimestamp: rtpTimestamp, localNTP: ntp.ntp(at: now))
         guard let (number, captureTime) = TestPatternReader.read(decoded) else { return }
-        stats.latenciesMs.append((now - captureTime).milliseconds)
+        // The capture time is the sender's monotonic clock: comparable with ours on the same host only, so a
+        // value outside 0...10 s (another host) is not a latency.
+        let latency = (now - captureTime).milliseconds
+        if (0...10_000).contains(latency) { stats.latenciesMs.append(latency) }
         // Regenerate the frame the remote sent (same size, number and time) to compare with.
         guard decoded.width >= 320, decoded.height >= 240, decoded.width % 2 == 0, decoded.height % 2 == 0 else {
             return
@@ -181,7 +194,6 @@ actor CallMediaReceiver {
                                        arrival: now)
         let payload = Array(packet.payload)
         recorder?.recordAudio(payload)
-        if configuration.audio == .echo { await sender.echoAudio(payload, remoteTimestamp: packet.timestamp) }
         let frames = audioPath.receive(sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp,
                                        payload: payload)
         stats.audioFramesConcealed = audioPath.framesConcealed
@@ -194,6 +206,8 @@ actor CallMediaReceiver {
             }
             measureTone(decoded.frame.samples, rtpTimestamp: decoded.rtpTimestamp)
         }
+        // Last: the await lets the next packet in, and this one is decoded already.
+        if configuration.audio == .echo { await sender.echoAudio(payload, remoteTimestamp: packet.timestamp) }
     }
 
     /// SNR against the known tone, in one-second windows (so codec delay is found by alignment and old audio is

@@ -123,21 +123,27 @@ actor CallMediaSender {
             let due = start + .nanoseconds(elapsedSamples * 1_000_000_000 / 48_000)
             if let end, due >= end { return }
             await sleep(until: due)
-            if tone != nil, let encoder = audioEncoder {
-                guard let frame = tone?.nextFrame(timestamp: due), let packet = try? encoder.encode(frame) else {
-                    return
-                }
-                await sendAudio(packet, samples: frame.samplesPerChannel, captureTime: due)
-                elapsedSamples += Int64(frame.samplesPerChannel)
-            } else if var source = ogg {
-                let next = source.next()
-                ogg = source
-                await sendAudio(next.packet, samples: next.samples, captureTime: due)
-                elapsedSamples += Int64(next.samples)
-            } else {
-                return
-            }
+            guard let samples = await sendNextAudioFrame(captureTime: due) else { return }
+            elapsedSamples += Int64(samples)
         }
+    }
+
+    /// Encodes the tone's next 20 ms (or takes the Ogg file's next packet) and sends it as captured at
+    /// `captureTime`; returns its duration in 48 kHz samples, nil when there is no audio source.
+    func sendNextAudioFrame(captureTime: Instant) async -> Int? {
+        if tone != nil, let encoder = audioEncoder {
+            guard let frame = tone?.nextFrame(timestamp: captureTime), let packet = try? encoder.encode(frame) else {
+                return nil
+            }
+            await sendAudio(packet, samples: frame.samplesPerChannel, captureTime: captureTime)
+            return frame.samplesPerChannel
+        } else if var source = ogg {
+            let next = source.next()
+            ogg = source
+            await sendAudio(next.packet, samples: next.samples, captureTime: captureTime)
+            return next.samples
+        }
+        return nil
     }
 
     /// RTP time of `instant` on the 90 kHz or 48 kHz clock of this side's streams.
@@ -214,7 +220,7 @@ actor CallMediaSender {
         }
         guard let base = echoVideoBase else { return }
         let timestamp = base.local &+ (remoteTimestamp &- base.remote)
-        await sendEncodedVideo(frame, isKeyframe: VP8Bitstream.isKeyframe(frame), captureTime: now,
+        await sendEncodedVideo(frame, isKeyframe: VP8FrameHeader.isKeyframe(frame), captureTime: now,
                                timestamp: timestamp)
     }
 

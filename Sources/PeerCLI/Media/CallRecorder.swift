@@ -33,7 +33,7 @@ struct CallRecorder<Sink: ByteSink> {
     /// Records one reassembled VP8 frame with its RTP timestamp.
     mutating func recordVideo(_ frame: [UInt8], rtpTimestamp: UInt32) {
         if video == nil {
-            guard error == nil, let size = VP8Bitstream.keyframeSize(frame) else {
+            guard error == nil, let size = VP8FrameHeader.keyframeSize(frame) else {
                 videoFramesSkipped += 1
                 return
             }

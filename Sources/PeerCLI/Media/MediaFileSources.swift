@@ -52,7 +52,7 @@ struct IVFLoopSource: Sendable {
             loops += 1
         }
         let nanoseconds = Double(ticks) * Double(scale) / Double(rate) * 1e9
-        return (frame.data, VP8Bitstream.isKeyframe(frame.data), .nanoseconds(Int64(nanoseconds)))
+        return (frame.data, VP8FrameHeader.isKeyframe(frame.data), .nanoseconds(Int64(nanoseconds)))
     }
 }
 
@@ -81,26 +81,5 @@ struct OggOpusLoopSource: Sendable {
         let packet = packets[index]
         index = (index + 1) % packets.count
         return (packet, OpusPacketInfo.samplesPerChannel(packet) ?? 960)
-    }
-}
-
-/// What a VP8 frame's first bytes say (RFC 6386 §9.1): the frame tag's key-frame bit, and a keyframe's size.
-enum VP8Bitstream {
-    /// True when the frame tag marks a key frame (bit 0 of the first byte is 0).
-    static func isKeyframe(_ frame: [UInt8]) -> Bool {
-        guard let first = frame.first else { return false }
-        return first & 0x01 == 0
-    }
-
-    /// The width and height in a key frame's header: the 3-byte tag, the start code 9d 01 2a, then 14-bit width
-    /// and height (the top two bits of each are the scaling mode).
-    static func keyframeSize(_ frame: [UInt8]) -> (width: Int, height: Int)? {
-        guard isKeyframe(frame), frame.count >= 10, frame[3] == 0x9D, frame[4] == 0x01, frame[5] == 0x2A else {
-            return nil
-        }
-        let width = (Int(frame[6]) | Int(frame[7]) << 8) & 0x3FFF
-        let height = (Int(frame[8]) | Int(frame[9]) << 8) & 0x3FFF
-        guard width > 0, height > 0 else { return nil }
-        return (width, height)
     }
 }

@@ -36,6 +36,17 @@ public struct SignalingClientSession: Sendable {
         self.auth = auth
     }
 
+    /// The WebSocket URL of the Engine.IO endpoint of `server` (`http://host:port`, or ws://, https://, wss://):
+    /// its `/socket.io/?EIO=4&transport=websocket` (engine.io-protocol, "Transports").
+    public static func webSocketURL(server: String) -> String {
+        var base = server
+        for (from, to) in [("http://", "ws://"), ("https://", "wss://")] where base.lowercased().hasPrefix(from) {
+            base = to + base.dropFirst(from.count)
+        }
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/socket.io/?EIO=4&transport=websocket"
+    }
+
     /// How long the server may be silent before the connection counts as lost; nil before the handshake.
     public var silenceLimit: Duration? {
         handshake.map { .milliseconds($0.pingInterval + $0.pingTimeout) }

@@ -1,9 +1,10 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Signaling
 import WSClient
 
-/// A LinkUp signaling client: Socket.IO over a WebSocket to a server speaking `../shared/PROTOCOL.md`, that
+/// A LinkUp signaling client: Socket.IO over a WebSocket (the I/O around the sans-IO `SignalingClientSession`) to a server speaking `../shared/PROTOCOL.md`, that
 /// connects again by itself when the connection drops and rejoins its rooms.
 ///
 /// Requests are sent with `request(_:)`, which waits for the server's acknowledgement (or fails after
@@ -11,38 +12,31 @@ import WSClient
 /// A refused CONNECT (wrong token) is final; any other loss of the connection is retried with `ReconnectBackoff`,
 /// and after each reconnection every room joined before is joined again under the same name. Pending requests fail
 /// when their connection drops: the caller decides whether to repeat them.
-public actor SignalingClient {
+actor SignalingClient {
     /// How to reach the server and who we are.
-    public struct Configuration: Sendable {
+    struct Configuration: Sendable {
         /// The server: `http://host:port` (or ws://, https://, wss://); the Socket.IO path is added.
-        public var server: String
+        var server: String
         /// The name sent in the CONNECT `auth` (PROTOCOL.md); rooms are joined with their own name.
-        public var name: String?
+        var name: String?
         /// The token, when the server requires one.
-        public var token: String?
+        var token: String?
         /// Whether to connect again after losing the connection.
-        public var reconnects = true
+        var reconnects = true
         /// The waits between reconnection attempts.
-        public var backoff = ReconnectBackoff()
+        var backoff = ReconnectBackoff()
         /// How long a request waits for its acknowledgement.
-        public var ackTimeout: Duration = .seconds(10)
+        var ackTimeout: Duration = .seconds(10)
 
         /// A configuration for `server`, with the name and token of the CONNECT `auth`.
-        public init(server: String, name: String? = nil, token: String? = nil) {
+        init(server: String, name: String? = nil, token: String? = nil) {
             self.server = server
             self.name = name
             self.token = token
         }
 
         /// The WebSocket URL of the Engine.IO endpoint (`/socket.io/?EIO=4&transport=websocket`).
-        public var webSocketURL: String {
-            var base = server
-            for (from, to) in [("http://", "ws://"), ("https://", "wss://")] where base.lowercased().hasPrefix(from) {
-                base = to + base.dropFirst(from.count)
-            }
-            while base.hasSuffix("/") { base.removeLast() }
-            return base + "/socket.io/?EIO=4&transport=websocket"
-        }
+        var webSocketURL: String { SignalingClientSession.webSocketURL(server: server) }
 
         var auth: JSONValue? {
             var object: [String: JSONValue] = [:]
@@ -53,7 +47,7 @@ public actor SignalingClient {
     }
 
     /// What the client reports, in order.
-    public enum Event: Sendable {
+    enum Event: Sendable {
         /// Connected (again): our socket id, which changes on every connection.
         case connected(socketID: String)
         /// The connection was lost; a new attempt follows unless the client is closed or was refused.
@@ -65,15 +59,15 @@ public actor SignalingClient {
     }
 
     /// Why a request or the connection failed, in a sentence.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
+    struct Failure: Error, CustomStringConvertible, Sendable {
         /// The sentence.
-        public var description: String
+        var description: String
         /// A failure that says `description`.
-        public init(_ description: String) { self.description = description }
+        init(_ description: String) { self.description = description }
     }
 
     /// The events, in order; finished when the client closes.
-    public nonisolated let events: AsyncStream<Event>
+    nonisolated let events: AsyncStream<Event>
     private let eventSink: AsyncStream<Event>.Continuation
     private let configuration: Configuration
     private let logger: Logger
@@ -91,10 +85,10 @@ public actor SignalingClient {
     private var closed = false
     private var runner: Task<Void, Never>?
     /// Our socket id on the current connection.
-    public private(set) var socketID: String?
+    private(set) var socketID: String?
 
     /// A client for `configuration`; nothing happens until `connect()`.
-    public init(configuration: Configuration, logger: Logger = Logger(label: "linkup.signaling")) {
+    init(configuration: Configuration, logger: Logger = Logger(label: "linkup.signaling")) {
         self.configuration = configuration
         self.logger = logger
         session = SignalingClientSession(auth: configuration.auth)
@@ -105,7 +99,7 @@ public actor SignalingClient {
     /// Connects and waits for the Socket.IO CONNECT to succeed; throws if the server refuses it or cannot be
     /// reached within `timeout`. Later losses are repaired in the background.
     @discardableResult
-    public func connect(timeout: Duration = .seconds(10)) async throws -> String {
+    func connect(timeout: Duration = .seconds(10)) async throws -> String {
         if let socketID { return socketID }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: timeout)
@@ -119,7 +113,7 @@ public actor SignalingClient {
 
     /// Sends a request (PROTOCOL.md "client → server") and returns the server's acknowledgement. A `join` is
     /// remembered and repeated after reconnections; a `leave` forgets it.
-    public func request(_ request: SignalingRequest) async throws -> SignalingAck {
+    func request(_ request: SignalingRequest) async throws -> SignalingAck {
         let reply = try await emit(request.eventName, request.payload)
         guard let reply, let ack = SignalingAck(json: reply) else {
             throw Failure("the server answered \(request.eventName) with \(reply?.serialized ?? "nothing")")
@@ -133,7 +127,7 @@ public actor SignalingClient {
     }
 
     /// Sends event `name` with `payload` and waits for its acknowledgement.
-    public func emit(_ name: String, _ payload: JSONValue) async throws -> JSONValue? {
+    func emit(_ name: String, _ payload: JSONValue) async throws -> JSONValue? {
         guard let writer else { throw Failure("not connected to the signaling server") }
         let (id, frame) = session.emit(name, payload)
         writer.yield(frame)
@@ -147,7 +141,7 @@ public actor SignalingClient {
     }
 
     /// Disconnects for good: pending requests fail, `events` finishes.
-    public func close() async {
+    func close() async {
         guard !closed else { return }
         closed = true
         writer?.yield(EngineIOPacket.message(SocketIOPacket(kind: .disconnect).encoded).text ?? "")
