@@ -18,6 +18,9 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests" / "Interop"))
 
+# Importing conftest moves this process (and so the server, the bot and Chromium) into a network namespace of its
+# own with nothing but loopback, as the interop tests run (see Tests/Interop/conftest.py).
+from conftest import NETWORK_NAMESPACE  # noqa: E402
 from browser import (call, call_timing, chromium, chromium_available, hook, open_client, wait_for,  # noqa: E402
                      wait_for_state)
 from linkup_call import linkup_bot, run_call  # noqa: E402
@@ -68,7 +71,7 @@ def main(count: int) -> None:
         server = stack.enter_context(linkup_serve())
         bot = stack.enter_context(linkup_bot(server.url, ROOM, "echo", name="echo-bot"))
         print(f"call -> first remote video frame decoded, {count} calls each, into `linkup bot --mode echo` "
-              f"through `linkup serve` on loopback", flush=True)
+              f"through `linkup serve` on loopback; network namespace: {NETWORK_NAMESPACE}", flush=True)
         summarize("LinkUp -> bot", linkup_calls(server.url, bot, count))
         reason = chromium_available()
         if reason:

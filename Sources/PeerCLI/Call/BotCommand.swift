@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RTP
 import Signaling
 import Wire
 
@@ -57,6 +58,8 @@ struct BotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // libsrtp's one-time set-up before any call, not in the middle of the first one's (SRTPContext).
+        try? SRTPContext.prepareLibrary()
         if let record {
             do {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RTP
 import Signaling
 import Wire
 
@@ -60,6 +61,8 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // libsrtp's one-time set-up before any call, not in the middle of the first one's (SRTPContext).
+        try? SRTPContext.prepareLibrary()
         do {
             let summary = try await placeOrAnswer()
             if json {

@@ -32,6 +32,14 @@ public final class SRTPContext {
     // Room libsrtp may append: tag plus MKI (SRTP_MAX_TRAILER_LEN) plus the SRTCP index word.
     private static let trailerRoom = Int(SRTP_MAX_TRAILER_LEN) + 4
 
+    /// Runs libsrtp's once-per-process set-up now rather than inside the first call's set-up. srtp_init runs the
+    /// crypto self-tests; with an NSS-backed libsrtp2 (Debian's) every test cipher initialises and shuts down NSS,
+    /// loading its softokn module each time: 100-300 ms on the peer's own thread, between the DTLS handshake and
+    /// the first media packet, if it is left to the first context. Idempotent; throws if libsrtp failed to start.
+    public static func prepareLibrary() throws(SRTPError) {
+        guard libsrtpStatus == srtp_err_status_ok else { throw .library(code: Int32(libsrtpStatus.rawValue)) }
+    }
+
     /// A context for `profile` keyed with a master key and salt (libsrtp runs the RFC 3711 §4.3 key derivation).
     public init(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: Direction)
         throws(SRTPError)
