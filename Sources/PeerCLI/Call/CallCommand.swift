@@ -125,6 +125,9 @@ struct CallCommand: AsyncParsableCommand {
             summary.failed = true
         }
         await router.hangUpAll(reason: "the call's duration ended")
+        // The other side may have hung up at the same moment: its hangup ends the leg in the signaling task, and
+        // the media summary is only in once that end is done.
+        await router.waitUntilIdle()
         if let result = await media.results.first {
             summary.media = result.summary
             if let first = result.firstVideoFrameAt { summary.firstFrameMs = (first - callStart).milliseconds }
@@ -153,7 +156,7 @@ struct CallCommand: AsyncParsableCommand {
         let end = start + .milliseconds(Int64(duration * 1000))
         var nextLine = start + .seconds(1)
         while RuntimeNow.now() < end {
-            if await router.activeLegs.isEmpty { return await media.results.first?.reason }
+            if await router.isIdle { return await media.results.first?.reason }
             if !json, RuntimeNow.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)
                 let seconds = Int((RuntimeNow.now() - start).milliseconds / 1000)

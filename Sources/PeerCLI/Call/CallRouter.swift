@@ -56,6 +56,17 @@ actor CallRouter {
     /// The legs in progress.
     var activeLegs: [CallLeg] { Array(legs.values) }
 
+    /// Legs taken out of `legs` whose end is still under way (media finishing, files closing, the peer closing).
+    private var endingLegs = 0
+
+    /// No leg in progress and none still ending: every ended leg's media summary is in.
+    var isIdle: Bool { legs.isEmpty && endingLegs == 0 }
+
+    /// Waits until `isIdle`: a hangup from the other side may be ending a leg in another task right now.
+    func waitUntilIdle() async {
+        while !isIdle { await waitForChange() }
+    }
+
     /// Places a call to `id` (PROTOCOL.md `call`); the offer follows its `callAccepted`.
     func place(to id: String, name: String) async throws {
         outgoing[id] = name
@@ -164,8 +175,10 @@ actor CallRouter {
     func end(_ id: String, reason: String) async {
         earlyCandidates.removeValue(forKey: id)
         guard let leg = legs.removeValue(forKey: id) else { return }
+        endingLegs += 1
         await hooks.end(leg, reason)
         await leg.close()
+        endingLegs -= 1
         wake()
     }
 
