@@ -29,20 +29,23 @@ from linkup_serve import linkup_serve  # noqa: E402
 ROOM = "bench-setup"
 
 
-def linkup_calls(server_url: str, bot, count: int) -> list[float]:
-    samples = []
+def linkup_calls(server_url: str, bot, count: int) -> tuple[list[float], list[float]]:
+    """(call -> first frame, call -> connected) of `count` calls, in milliseconds."""
+    samples, connected = [], []
     for index in range(count):
         status, summary, log = run_call(server_url, ROOM, "--name", f"bench-{index}", "--to", bot.name,
                                         "--duration", "1", "--wait", "10", timeout=60)
         if status != 0 or not summary or summary.get("firstFrameMs") is None:
             raise SystemExit(f"linkup call {index} failed ({status}): {summary} {log}")
         samples.append(summary["firstFrameMs"])
+        connected.append(summary["connectMs"])
         bot.wait_for_calls(index + 1, timeout=15)
-    return samples
+    return samples, connected
 
 
-def chromium_calls(server_url: str, bot, count: int, ended_before: int) -> list[float]:
-    samples = []
+def chromium_calls(server_url: str, bot, count: int, ended_before: int) -> tuple[list[float], list[float]]:
+    """(Call -> first frame, Call -> connected) of `count` calls, in milliseconds."""
+    samples, connected = [], []
     with chromium() as driver:
         page = open_client(driver, server_url, ROOM, "bench-chromium")
         wait_for(page, f"linkup.peers.some(p => p.name === '{bot.name}')", 10)
@@ -50,20 +53,24 @@ def chromium_calls(server_url: str, bot, count: int, ended_before: int) -> list[
             call(page, bot.name)
             wait_for(page, "linkup.timing && linkup.timing.firstFrameMs !== null", 30,
                      what=f"the first frame of call {index}")
-            samples.append(call_timing(page)["firstFrameMs"])
+            timing = call_timing(page)
+            samples.append(timing["firstFrameMs"])
+            connected.append(timing["connectedMs"])
             hook(page, "linkup.hangup()")
             wait_for_state(page, "idle", 10)
             # The bot has ended the call too before the next one starts.
             bot.wait_for_calls(ended_before + index + 1, timeout=15)
-    return samples
+    return samples, connected
 
 
-def summarize(name: str, samples: list[float]) -> None:
+def summarize(name: str, measured: tuple[list[float], list[float]]) -> None:
+    samples, connected = measured
     print(f"{name} samples in call order (ms): {', '.join(f'{x:.0f}' for x in samples)}", flush=True)
     samples = sorted(samples)
     p90 = samples[max(0, int(round(0.9 * len(samples))) - 1)]
     print(f"{name:<28} n={len(samples):<3} median {statistics.median(samples):7.1f} ms   p90 {p90:7.1f} ms   "
-          f"min {samples[0]:6.1f}   max {samples[-1]:6.1f}", flush=True)
+          f"min {samples[0]:6.1f}   max {samples[-1]:6.1f}   (call -> connected: median "
+          f"{statistics.median(connected):.1f} ms)", flush=True)
 
 
 def main(count: int) -> None:
