@@ -94,8 +94,9 @@ def test_chromium_calls_echo_bot_and_gets_its_media_back(server, browser_factory
         print(f"\npage: {assert_loopback_candidates(page, stats)}")
         assert stats["connectionState"] == "connected", stats
         assert stats["videoCodec"] == "VP8" and stats["audioCodec"] == "opus", stats
-        # The echo is the fake camera's own picture: its size comes back.
-        assert (stats["frameWidth"], stats["frameHeight"]) == (640, 480), stats
+        # The echo is the fake camera's own 4:3 picture (640x480, unless Chromium scaled it down for CPU or
+        # bandwidth).
+        assert stats["frameWidth"] >= 320 and stats["frameWidth"] * 3 == stats["frameHeight"] * 4, stats
         wait_for(page, "linkup.timing.firstFrameMs !== null", 10)
         timing = hook(page, "linkup.timing")
         screenshot(page, "chromium-echo-bot")
@@ -158,13 +159,13 @@ def test_chromium_calls_record_bot_and_ffprobe_decodes_the_files(server, browser
     video, audio = pathlib.Path(recording["videoPath"]), pathlib.Path(recording["audioPath"])
     assert video.parent == tmp_path and audio.parent == tmp_path, recording
     v = probe(video, "v:0")
-    assert v["codec_name"] == "vp8" and (v["width"], v["height"]) == (640, 480), v
+    assert v["codec_name"] == "vp8" and v["width"] >= 320 and v["width"] * 3 == v["height"] * 4, v
     frames = int(v["nb_read_frames"])
     assert frames == recording["videoFrames"] and frames >= MIN_FRAMES, (frames, recording)
     a = probe(audio, "a:0")
     packets = int(a["nb_read_frames"])
     assert a["codec_name"] == "opus" and packets >= 50, a
-    print(f"\nrecorded {frames} VP8 frames 640x480 and {packets} Opus packets: {recording}")
+    print(f"\nrecorded {frames} VP8 frames {v['width']}x{v['height']} and {packets} Opus packets: {recording}")
 
 
 def probe(path: pathlib.Path, stream: str) -> dict:
