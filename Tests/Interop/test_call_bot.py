@@ -151,3 +151,26 @@ def test_interrupted_record_bot_hangs_up_and_finishes_its_files(server, tmp_path
     assert summary["endReason"] == "the other side hung up", summary
     recording = bot.calls[0]["media"]["recording"]
     assert count_frames(pathlib.Path(recording["videoPath"]), "v:0") == recording["videoFrames"] > 30
+
+
+def test_microphone_source_reaches_a_record_bot(server, tmp_path):
+    """`--audio alsa:null`: ALSA's null capture device (silence, paced to real time by LinkUp) through Opus."""
+    if shutil.which("ffprobe") is None:
+        pytest.skip("ffprobe (Debian ffmpeg) is not installed")
+    with linkup_bot(server.url, "mic-room", "record", extra=("--record", str(tmp_path))) as bot:
+        status, summary, log = run_call(server.url, "mic-room", "--to", bot.name, "--duration", "3",
+                                        "--video", "none", "--audio", "alsa:null")
+        assert status == 0, log
+        sent = media(summary)["audioFramesSent"]
+        assert 100 <= sent <= 200, summary  # 50 frames a second for 3 s: paced, neither starved nor flooded
+        ended = bot.wait_for_calls(1)[0]
+    recording = ended["media"]["recording"]
+    assert count_frames(pathlib.Path(recording["audioPath"]), "a:0") >= 0.9 * sent, recording
+
+
+def test_missing_camera_or_file_fails_before_calling(server):
+    for arguments, sentence in ((("--video", "v4l2:/dev/linkup-no-camera"), "/dev/linkup-no-camera does not exist"),
+                                (("--video", "file:/nonexistent.ivf"), "no such readable file")):
+        status, summary, log = run_call(server.url, "bad-room", *arguments, timeout=30)
+        assert status == 1, log
+        assert sentence in log, log

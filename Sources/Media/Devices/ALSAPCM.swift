@@ -1,4 +1,5 @@
 internal import CALSA
+internal import CShim
 
 #if canImport(Glibc)
 import Glibc
@@ -36,6 +37,8 @@ final class ALSAPCM {
         let direction = playback ? SND_PCM_STREAM_PLAYBACK : SND_PCM_STREAM_CAPTURE
         // Opened non-blocking: a blocking open of a hardware device another program holds waits until it is free,
         // which would hang the caller; reads and writes are switched back to blocking below.
+        // alsa-lib prints its own diagnostics to stderr; LinkUp reports the failure as a sentence instead.
+        linkup_alsa_silence_errors()
         let opened = snd_pcm_open(&handle, device, direction, SND_PCM_NONBLOCK)
         guard opened >= 0, let handle else {
             throw Self.error(device, playback ? "open for playback" : "open for capture", opened)

@@ -34,10 +34,10 @@ struct BotCommand: AsyncParsableCommand {
     @Option(help: "The directory recordings go to (record mode; created if missing).")
     var record: String?
 
-    @Option(help: "Video to play: testsrc[:WxH@fps], file:PATH.ivf, or none (play mode).")
+    @Option(help: "Video to play: testsrc[:WxH@fps], file:PATH.ivf, v4l2:/dev/videoN, or none (play mode).")
     var video: VideoSourceSpec = .testPattern(width: 640, height: 480, fps: 30)
 
-    @Option(help: "Audio to play: tone[:Hz], file:PATH.ogg, or none (play mode).")
+    @Option(help: "Audio to play: tone[:Hz], file:PATH.ogg, alsa:DEVICE, or none (play mode).")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
     @Option(help: "Calls held at once; more are rejected as busy.")
@@ -73,6 +73,12 @@ struct BotCommand: AsyncParsableCommand {
         case .echo: plan = CallMediaPlan(video: .echo, audio: .echo, recordDirectory: nil, fileTag: "bot")
         case .record: plan = CallMediaPlan(video: .none, audio: .none, recordDirectory: record, fileTag: "bot")
         case .play: plan = CallMediaPlan(video: video, audio: audio, recordDirectory: nil, fileTag: "bot")
+        }
+        do {
+            try plan.checkSources()
+        } catch {
+            printError("linkup bot: \(error)")
+            throw ExitCode.failure
         }
         let json = self.json
         let media = MediaRegistry(plan: plan) { result in

@@ -18,7 +18,8 @@ struct CallCommand: AsyncParsableCommand {
             time (call to connected, and to the first remote video frame decoded), frames, bitrate, loss, \
             NACK/PLI, RTT and, when the other side sends LinkUp's test pattern, PSNR and latency.
 
-            Sources: --video testsrc[:WxH@fps] | file:clip.ivf | none, --audio tone[:Hz] | file:clip.ogg | none. \
+            Sources: --video testsrc[:WxH@fps] | file:clip.ivf | v4l2:/dev/videoN | none, --audio tone[:Hz] | \
+            file:clip.ogg | alsa:DEVICE | none (linkup devices lists cameras and sound devices). \
             --record DIR writes what is received to DIR as IVF (VP8) and Ogg (Opus).
 
             Examples:
@@ -34,10 +35,10 @@ struct CallCommand: AsyncParsableCommand {
     @Flag(help: "Wait for an incoming call and accept it, instead of calling.")
     var answer = false
 
-    @Option(help: "Video to send: testsrc[:WxH@fps], file:PATH.ivf, or none.")
+    @Option(help: "Video to send: testsrc[:WxH@fps], file:PATH.ivf, v4l2:/dev/videoN (a camera), or none.")
     var video: VideoSourceSpec = .testPattern(width: 640, height: 480, fps: 30)
 
-    @Option(help: "Audio to send: tone[:Hz], file:PATH.ogg, or none.")
+    @Option(help: "Audio to send: tone[:Hz], file:PATH.ogg, alsa:DEVICE (a microphone, e.g. alsa:default), or none.")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
     @Option(help: "Write the received video (IVF) and audio (Ogg Opus) into this directory.")
@@ -81,7 +82,9 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     private func placeOrAnswer() async throws -> CallSummary {
+        if let record { try? FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
         let plan = CallMediaPlan(video: video, audio: audio, recordDirectory: record, fileTag: "call")
+        try plan.checkSources()
         let media = MediaRegistry(plan: plan)
         let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
         let router = CallRouter(signaling: ClientCallSignaling(client: session.client),

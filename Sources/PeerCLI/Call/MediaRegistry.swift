@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Signaling
 import Wire
 
@@ -19,6 +20,44 @@ struct CallMediaPlan: Sendable {
                                             name: Self.fileName(remoteName: remoteName, remoteID: remoteID))
         }
         return configuration
+    }
+
+    /// Checks, before anyone is called, that the files and devices named can be used, so a typo fails at once
+    /// with a sentence instead of in the middle of a call.
+    func checkSources() throws {
+        switch video {
+        case let .ivfFile(path) where !FileManager.default.isReadableFile(atPath: path):
+            throw CallError("--video file:\(path): no such readable file")
+        case let .camera(path):
+            do {
+                guard try V4L2DeviceList.describe(path: path) != nil else {
+                    throw CallError("--video v4l2:\(path): not a camera (linkup devices lists the cameras here)")
+                }
+            } catch let error as DeviceError {
+                throw CallError("--video v4l2:\(path): \(error) (linkup devices lists the cameras here)")
+            }
+        default:
+            break
+        }
+        switch audio {
+        case let .oggFile(path) where !FileManager.default.isReadableFile(atPath: path):
+            throw CallError("--audio file:\(path): no such readable file")
+        case let .microphone(device):
+            do {
+                try ALSACapture(device: device, channels: 1).close()
+            } catch {
+                throw CallError("--audio alsa:\(device): \(error) (linkup devices lists the capture devices here)")
+            }
+        default:
+            break
+        }
+        if let recordDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: recordDirectory, isDirectory: &isDirectory),
+                  isDirectory.boolValue, FileManager.default.isWritableFile(atPath: recordDirectory) else {
+                throw CallError("--record \(recordDirectory): not a writable directory")
+            }
+        }
     }
 
     /// A file name safe on any file system: the caller's name and id, other characters replaced by `_`.

@@ -102,31 +102,27 @@ enum AudioSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
 }
 
 extension VideoSourceSpec {
-    /// The media endpoint's source for this spec; throws for a camera, which calls cannot use yet.
+    /// The media endpoint's source for this spec (a camera at 640x480@30, or the nearest it offers).
     func mediaSource() throws -> CallMediaConfiguration.VideoSource {
         switch self {
         case let .testPattern(width, height, fps): return .testPattern(VideoFormat(width: width, height: height, fps: fps))
         case let .ivfFile(path): return .ivf(path: path)
         case .echo: return .echo
         case .none: return .none
-        case let .camera(path):
-            throw CallError("--video v4l2:\(path): sending from a camera is not wired into calls yet " +
-                            "(linkup devices lists cameras)")
+        case let .camera(path): return .camera(path: path, format: VideoFormat(width: 640, height: 480, fps: 30))
         }
     }
 }
 
 extension AudioSourceSpec {
-    /// The media endpoint's source for this spec; throws for a microphone, which calls cannot use yet.
+    /// The media endpoint's source for this spec.
     func mediaSource() throws -> CallMediaConfiguration.AudioSource {
         switch self {
         case let .tone(frequency): return .tone(frequency)
         case let .oggFile(path): return .ogg(path: path)
         case .echo: return .echo
         case .none: return .none
-        case let .microphone(device):
-            throw CallError("--audio alsa:\(device): sending from a microphone is not wired into calls yet " +
-                            "(linkup devices lists capture devices)")
+        case let .microphone(device): return .microphone(device: device)
         }
     }
 }

@@ -8,6 +8,8 @@ struct CallMediaConfiguration: Sendable {
         case testPattern(VideoFormat)
         /// A VP8 IVF file, sent in a loop at the pace of its timestamps.
         case ivf(path: String)
+        /// A V4L2 camera (`/dev/videoN`) at the nearest size and rate it offers, VP8-encoded live.
+        case camera(path: String, format: VideoFormat)
         /// The remote's own video sent back: its reassembled VP8 frames, re-packetized on this side's stream.
         case echo
         /// No video.
@@ -20,6 +22,8 @@ struct CallMediaConfiguration: Sendable {
         case tone(Double)
         /// An Ogg Opus file, sent in a loop at the pace of its packets' durations.
         case ogg(path: String)
+        /// An ALSA capture device (`default`, `hw:0`, ...), 48 kHz mono, Opus-encoded live.
+        case microphone(device: String)
         /// The remote's own Opus packets sent back.
         case echo
         /// No audio.

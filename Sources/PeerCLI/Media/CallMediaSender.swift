@@ -18,6 +18,9 @@ actor CallMediaSender {
     var tone: ToneSource?
     var audioEncoder: OpusEncoder?
     var ogg: OggOpusLoopSource?
+    /// Live devices, each on its capture thread.
+    var camera: DeviceCaptureThread<VideoFrame>?
+    var microphone: DeviceCaptureThread<AudioFrame>?
     /// Payload descriptors only: the Peer assigns SSRC, sequence number and payload type when it sends.
     var packetizer = VP8Packetizer(ssrc: SSRC(0), payloadType: PayloadType(truncating: 0), initialSequenceNumber: 0)
     var history = RetransmissionHistory(capacity: 1024)
@@ -53,6 +56,13 @@ actor CallMediaSender {
             videoEncoder = try VP8Encoder(settings)
         case let .ivf(path):
             ivf = try IVFLoopSource(path: path)
+        case let .camera(path, format):
+            camera = try DeviceCaptureThread(name: "linkup camera \(path)") {
+                let device = try V4L2Camera(path: path, width: format.width, height: format.height,
+                                            framesPerSecond: format.fps)
+                return .init(read: { try device.nextFrame(timeout: .milliseconds(200)) }, close: { device.close() },
+                             frameDuration: nil)
+            }
         case .echo, .none:
             break
         }
@@ -62,6 +72,12 @@ actor CallMediaSender {
             audioEncoder = try OpusEncoder(channels: 1, bitrate: configuration.audioBitrate)
         case let .ogg(path):
             ogg = try OggOpusLoopSource(path: path)
+        case let .microphone(name):
+            audioEncoder = try OpusEncoder(channels: 1, bitrate: configuration.audioBitrate)
+            microphone = try DeviceCaptureThread(name: "linkup microphone \(name)") {
+                let device = try ALSACapture(device: name, channels: 1)
+                return .init(read: { try device.read() }, close: { device.close() }, frameDuration: .milliseconds(20))
+            }
         case .echo, .none:
             break
         }
@@ -77,14 +93,22 @@ actor CallMediaSender {
     func startMedia(at instant: Instant) { if mediaStart == nil { mediaStart = instant } }
 
     /// Whether a video or audio loop has anything to send.
-    var hasVideoSource: Bool { pattern != nil || ivf != nil }
-    var hasAudioSource: Bool { tone != nil || ogg != nil }
+    var hasVideoSource: Bool { pattern != nil || ivf != nil || camera != nil }
+    var hasAudioSource: Bool { tone != nil || ogg != nil || microphone != nil }
 
-    /// Stops the loops.
-    func stop() { isStopped = true }
+    /// Stops the loops and closes the capture devices.
+    func stop() {
+        isStopped = true
+        camera?.stop()
+        microphone?.stop()
+    }
 
     /// Test pattern at its frame rate, or the IVF file at its own pace, on a schedule that does not drift.
     func videoLoop(until end: Instant?) async {
+        if let camera {
+            await deviceLoop(camera.frames, until: end) { await self.sendCapturedFrame($0) }
+            return
+        }
         let start = RuntimeClock.now()
         var number: UInt32 = 0
         while !Task.isCancelled, !isStopped {
@@ -117,6 +141,10 @@ actor CallMediaSender {
 
     /// Tone every 20 ms, or the Ogg file's packets at their durations.
     func audioLoop(until end: Instant?) async {
+        if let microphone {
+            await deviceLoop(microphone.frames, until: end) { await self.sendCapturedAudio($0) }
+            return
+        }
         let start = RuntimeClock.now()
         var elapsedSamples: Int64 = 0
         while !Task.isCancelled, !isStopped {
@@ -169,6 +197,49 @@ actor CallMediaSender {
                 keyframeRequested = true
             }
         }
+    }
+
+    /// Sends what a capture device delivers, at the device's own pace, until `end`; a device error ends the
+    /// loop with a sentence in the log (the call goes on without that medium).
+    private func deviceLoop<Frame: Sendable>(_ frames: AsyncThrowingStream<Frame, any Error>, until end: Instant?,
+                                             send: (Frame) async -> Void) async {
+        do {
+            for try await frame in frames {
+                if Task.isCancelled || isStopped { return }
+                if let end, RuntimeClock.now() >= end { return }
+                await send(frame)
+            }
+        } catch {
+            printError("linkup: capture stopped: \(error)")
+        }
+    }
+
+    /// Encodes and sends one camera frame (a new encoder when the size changes), captured at its timestamp.
+    func sendCapturedFrame(_ frame: VideoFrame) async {
+        if videoEncoder == nil || videoEncoder?.configuration.width != frame.width
+            || videoEncoder?.configuration.height != frame.height {
+            var settings = VP8EncoderConfiguration(width: frame.width, height: frame.height,
+                                                   bitrate: configuration.videoBitrate)
+            if case let .camera(_, format) = configuration.video { settings.frameRate = format.fps }
+            videoEncoder = try? VP8Encoder(settings)
+            keyframeRequested = true
+        }
+        guard let encoder = videoEncoder else { return }
+        let started = processThreadCPU()
+        let force = keyframeRequested
+        keyframeRequested = false
+        guard let encoded = try? encoder.encode(frame, forceKeyframe: force) else { return }
+        stats.encodeSeconds += processThreadCPU() - started
+        for output in encoded where !(await sendEncodedVideo(output.data, isKeyframe: output.isKeyframe,
+                                                             captureTime: frame.captureTime)) {
+            keyframeRequested = true
+        }
+    }
+
+    /// Encodes and sends 20 ms from the microphone.
+    func sendCapturedAudio(_ frame: AudioFrame) async {
+        guard let encoder = audioEncoder, let packet = try? encoder.encode(frame) else { return }
+        await sendAudio(packet, samples: frame.samplesPerChannel, captureTime: frame.timestamp)
     }
 
     /// Packetizes one VP8 frame (RFC 7741) and sends it with the RTP time of `captureTime`; false when it could
@@ -248,7 +319,7 @@ actor CallMediaSender {
     func keyframeRequested(now: Instant) async {
         stats.keyframeRequestsReceived += 1
         switch configuration.video {
-        case .testPattern:
+        case .testPattern, .camera:
             keyframeRequested = true
         case .echo:
             guard let remote = remoteVideoSSRC else { return }
