@@ -31,8 +31,11 @@ echo "== linkup call --room demo --to echo-bot --duration 10 (VP8 640x480@30 tes
 "$bin" call --server "$server" --room demo --to echo-bot --duration 10 --host 127.0.0.1
 
 echo
-echo "The server and the echo bot are still running. Open $server/?room=demo in a browser on this machine,"
-echo "join with any name and call echo-bot to see yourself come back. Press Ctrl-C to stop."
 if [[ "${LINKUP_DEMO_STAY:-1}" == "1" && -t 0 ]]; then
+    echo "The server and the echo bot are still running. Open $server/?room=demo in a browser on this machine,"
+    echo "join with any name and call echo-bot to see yourself come back. Press Ctrl-C to stop."
     wait "${pids[0]}"
+else
+    echo "To call the bot from a browser, run make demo in a terminal and open $server/?room=demo while it waits"
+    echo "(or run: linkup serve, linkup bot --server $server --room demo --mode echo). Stopping the server and bot."
 fi
