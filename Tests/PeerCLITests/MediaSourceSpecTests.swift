@@ -26,8 +26,9 @@ import Testing
     @Test func specsBecomeMediaSources() throws {
         #expect(try VideoSourceSpec.ivfFile("a.ivf").mediaSource() == .ivf(path: "a.ivf"))
         #expect(try AudioSourceSpec.oggFile("b.ogg").mediaSource() == .ogg(path: "b.ogg"))
-        #expect(throws: CallError.self) { try VideoSourceSpec.camera("/dev/video0").mediaSource() }
-        #expect(throws: CallError.self) { try AudioSourceSpec.microphone("default").mediaSource() }
+        #expect(try VideoSourceSpec.camera("/dev/video2").mediaSource()
+            == .camera(path: "/dev/video2", format: VideoFormat(width: 640, height: 480, fps: 30)))
+        #expect(try AudioSourceSpec.microphone("hw:1").mediaSource() == .microphone(device: "hw:1"))
     }
 
     @Test func recordingFileNamesAreSafe() {
