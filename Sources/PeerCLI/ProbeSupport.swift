@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Peer
+import PeerRuntime
 import Wire
 
 /// Follows a probe's peer events: connection, failure, and RTP received per media kind.
@@ -21,7 +22,7 @@ actor ProbeTracker {
             if let media { await media.handle(event) }
             switch event {
             case .connectionStateChanged(.connected):
-                if connectedAt == nil { connectedAt = RuntimeNow.now() }
+                if connectedAt == nil { connectedAt = RuntimeClock.now() }
                 wake()
             case let .failed(error):
                 failure = error.description
@@ -50,8 +51,8 @@ actor ProbeTracker {
 
     /// When the peer connected, waiting up to `timeout` seconds; nil on failure or time-out.
     func waitForConnection(timeout: Double) async -> Instant? {
-        let deadline = RuntimeNow.now() + .milliseconds(Int64(timeout * 1000))
-        while connectedAt == nil, failure == nil, RuntimeNow.now() < deadline {
+        let deadline = RuntimeClock.now() + .milliseconds(Int64(timeout * 1000))
+        while connectedAt == nil, failure == nil, RuntimeClock.now() < deadline {
             let timer = Task { [weak self] in
                 try? await Task.sleep(for: .milliseconds(100))
                 await self?.tick()
@@ -72,15 +73,6 @@ actor ProbeTracker {
         for (mid, count) in receivedByMid { byKind[kinds[mid] ?? mid, default: 0] += count }
         for kind in kinds.values where byKind[kind] == nil { byKind[kind] = 0 }
         return byKind
-    }
-}
-
-/// The runtime's monotonic clock, readable from the CLI.
-enum RuntimeNow {
-    static func now() -> Instant {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Instant(nanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
     }
 }
 

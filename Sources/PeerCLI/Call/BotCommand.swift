@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PeerRuntime
 import RTP
 import Signaling
 import Wire
@@ -99,8 +100,8 @@ struct BotCommand: AsyncParsableCommand {
         printError("linkup bot: \(mode.rawValue) bot \"\(session.me.name)\" (\(session.me.id)) is in room " +
                    "\"\(session.room)\"; waiting for calls")
         let stop = ShutdownSignal()
-        let deadline = duration.map { RuntimeNow.now() + .milliseconds(Int64($0 * 1000)) }
-        while !stop.requested, deadline.map({ RuntimeNow.now() < $0 }) ?? true {
+        let deadline = duration.map { RuntimeClock.now() + .milliseconds(Int64($0 * 1000)) }
+        while !stop.requested, deadline.map({ RuntimeClock.now() < $0 }) ?? true {
             await router.waitForChange()
         }
         printError("linkup bot: leaving (\(stop.requested ? "interrupted" : "duration reached"))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PeerRuntime
 import RTP
 import Signaling
 import Wire
@@ -94,7 +95,7 @@ struct CallCommand: AsyncParsableCommand {
         defer { pump.cancel() }
         if !json { printError("linkup call: joined \"\(session.room)\" as \(session.me.name) (\(session.me.id))") }
 
-        let callStart = RuntimeNow.now()
+        let callStart = RuntimeClock.now()
         var summary = CallSummary(room: session.room, me: session.me.name)
         do {
             if answer {
@@ -115,7 +116,7 @@ struct CallCommand: AsyncParsableCommand {
                 throw CallError("the call with \(await leg.remoteName) did not connect: " +
                                 (await leg.failure ?? "no connection within 15 s"))
             }
-            let connectedAt = await leg.connectedAt ?? RuntimeNow.now()
+            let connectedAt = await leg.connectedAt ?? RuntimeClock.now()
             summary.connectMs = (connectedAt - callStart).milliseconds
             summary.transport = await leg.transportDescription
             if !json {
@@ -142,8 +143,8 @@ struct CallCommand: AsyncParsableCommand {
 
     /// The call's leg, once the other side accepted (or called); fails on rejection or time-out.
     private func waitForLeg(_ router: CallRouter, timeout: Double) async throws -> CallLeg {
-        let deadline = RuntimeNow.now() + .milliseconds(Int64(timeout * 1000))
-        while RuntimeNow.now() < deadline {
+        let deadline = RuntimeClock.now() + .milliseconds(Int64(timeout * 1000))
+        while RuntimeClock.now() < deadline {
             if let leg = await router.history.first { return leg }
             if let (id, reason) = await router.rejections.first {
                 throw CallError("\(id) rejected the call: \(reason)")
@@ -158,11 +159,11 @@ struct CallCommand: AsyncParsableCommand {
     private func runMedia(router: CallRouter, media: MediaRegistry, leg: CallLeg, from start: Instant) async -> String? {
         let end = start + .milliseconds(Int64(duration * 1000))
         var nextLine = start + .seconds(1)
-        while RuntimeNow.now() < end {
+        while RuntimeClock.now() < end {
             if await router.isIdle { return await media.results.first?.reason }
-            if !json, RuntimeNow.now() >= nextLine {
+            if !json, RuntimeClock.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)
-                let seconds = Int((RuntimeNow.now() - start).milliseconds / 1000)
+                let seconds = Int((RuntimeClock.now() - start).milliseconds / 1000)
                 for line in await media.liveLines() { printError("[\(seconds)s] \(line)") }
             }
             await router.waitForChange()

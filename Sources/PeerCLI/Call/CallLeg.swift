@@ -55,7 +55,7 @@ actor CallLeg {
         self.remoteName = remoteName
         self.runtime = runtime
         self.signal = signal
-        startedAt = RuntimeNow.now()
+        startedAt = RuntimeClock.now()
     }
 
     /// A leg with its sockets bound on `addresses` (nil: every up interface, loopback included) and its
@@ -168,7 +168,7 @@ actor CallLeg {
                                                   sdpMid: mid.rawValue, sdpMLineIndex: index)))
         case .connectionStateChanged(.connected):
             if connectedAt == nil {
-                connectedAt = RuntimeNow.now()
+                connectedAt = RuntimeClock.now()
                 transportDescription = await runtime.withMachine { peer, _ in
                     "\(peer.negotiatedProfile?.description ?? "?") over \(peer.selectedPair?.description ?? "?")"
                 }
@@ -190,8 +190,8 @@ actor CallLeg {
 
     /// Waits until the peer connects or fails, or `timeout` passes; true when connected.
     func waitForConnection(timeout: Duration) async -> Bool {
-        let deadline = RuntimeNow.now() + timeout
-        while connectedAt == nil, failure == nil, RuntimeNow.now() < deadline {
+        let deadline = RuntimeClock.now() + timeout
+        while connectedAt == nil, failure == nil, RuntimeClock.now() < deadline {
             let timer = Task { [weak self] in
                 try? await Task.sleep(for: .milliseconds(100))
                 await self?.wake()
