@@ -15,6 +15,9 @@ import fcntl
 import os
 import socket
 import struct
+import time
+
+import pytest
 
 CLONE_NEWNET = 0x40000000
 SIOCGIFFLAGS = 0x8913
@@ -59,3 +62,14 @@ def _aiortc_gathers_loopback_only():
 
 
 _aiortc_gathers_loopback_only()
+
+
+@pytest.fixture
+def deadline(request):
+    """Fails a test that ran over its module's TEST_TIMEOUT seconds (each wait is bounded; this keeps their sum
+    honest)."""
+    limit = getattr(request.module, "TEST_TIMEOUT", 60)
+    start = time.monotonic()
+    yield
+    elapsed = time.monotonic() - start
+    assert elapsed < limit, f"the test took {elapsed:.1f} s"

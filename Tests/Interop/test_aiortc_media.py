@@ -28,8 +28,8 @@ AUDIO_FRAMES = 150  # 3 s of 20 ms frames
 CALL_TIMEOUT = 60
 
 
-class LimitedVideoTrack(VideoStreamTrack):
-    """aiortc's test video (640x480 at 30 fps) that ends after `limit` frames, counting what it hands the encoder."""
+class Limited:
+    """A track mixin that ends after `limit` frames, counting what it hands the encoder."""
 
     def __init__(self, limit):
         super().__init__()
@@ -45,21 +45,12 @@ class LimitedVideoTrack(VideoStreamTrack):
         return frame
 
 
-class LimitedAudioTrack(AudioStreamTrack):
+class LimitedVideoTrack(Limited, VideoStreamTrack):
+    """aiortc's test video (640x480 at 30 fps) that ends after `limit` frames."""
+
+
+class LimitedAudioTrack(Limited, AudioStreamTrack):
     """aiortc's test audio (20 ms frames of silence) that ends after `limit` frames."""
-
-    def __init__(self, limit):
-        super().__init__()
-        self.limit = limit
-        self.sent = 0
-
-    async def recv(self):
-        if self.sent >= self.limit:
-            self.stop()
-            raise MediaStreamError
-        frame = await super().recv()
-        self.sent += 1
-        return frame
 
 
 def loopback_only(sdp: str) -> str:

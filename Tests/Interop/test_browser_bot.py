@@ -56,15 +56,6 @@ def server():
         yield running
 
 
-@pytest.fixture
-def deadline():
-    """Fails a test that ran over TEST_TIMEOUT (each wait is bounded; this keeps their sum honest)."""
-    start = time.monotonic()
-    yield
-    elapsed = time.monotonic() - start
-    assert elapsed < TEST_TIMEOUT, f"the test took {elapsed:.1f} s"
-
-
 def call_bot_from_page(page, bot, expect_media: bool = True) -> dict:
     """The page calls `bot` and waits for media to arrive (or, for a bot that sends none, for the connection);
     returns the page's getStats numbers."""

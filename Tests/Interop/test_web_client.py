@@ -30,15 +30,6 @@ def server():
         yield running
 
 
-@pytest.fixture
-def deadline():
-    """Fails a test that ran over TEST_TIMEOUT (each wait is bounded; this keeps their sum honest)."""
-    start = time.monotonic()
-    yield
-    elapsed = time.monotonic() - start
-    assert elapsed < TEST_TIMEOUT, f"the test took {elapsed:.1f} s"
-
-
 def text_of(page, element_id: str) -> str:
     return hook(page, f"document.getElementById({element_id!r}).textContent")
 
