@@ -5,12 +5,12 @@ import PeerRuntime
 import Wire
 
 /// Follows a probe's peer events: connection, failure, and RTP received per media kind.
-actor ProbeTracker {
+actor ProbeTracker: ChangeWaiting {
     private(set) var connectedAt: Instant?
     private(set) var failure: String?
     private var receivedByMid: [String: Int] = [:]
     private var kinds: [String: String] = [:]
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
     /// The call media that also follows the events, in `--send-media` / `--record` mode.
     private var media: CallMedia?
 
@@ -23,10 +23,10 @@ actor ProbeTracker {
             switch event {
             case .connectionStateChanged(.connected):
                 if connectedAt == nil { connectedAt = RuntimeClock.now() }
-                wake()
+                wakeWaiters()
             case let .failed(error):
                 failure = error.description
-                wake()
+                wakeWaiters()
             case let .rtp(mid, _):
                 receivedByMid[mid.rawValue, default: 0] += 1
             case let .connectionStateChanged(state):
@@ -41,29 +41,17 @@ actor ProbeTracker {
                 break
             }
         }
-        wake()
-    }
-
-    private func wake() {
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
+        wakeWaiters()
     }
 
     /// When the peer connected, waiting up to `timeout` seconds; nil on failure or time-out.
     func waitForConnection(timeout: Double) async -> Instant? {
         let deadline = RuntimeClock.now() + .milliseconds(Int64(timeout * 1000))
         while connectedAt == nil, failure == nil, RuntimeClock.now() < deadline {
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(100))
-                await self?.tick()
-            }
-            await withCheckedContinuation { waiters.append($0) }
-            timer.cancel()
+            await waitForChange(upTo: .milliseconds(100))
         }
         return connectedAt
     }
-
-    private func tick() { wake() }
 
     func setKinds(_ kinds: [String: String]) { self.kinds = kinds }
 

@@ -27,7 +27,7 @@ protocol CallLegMedia: Actor {
 /// candidates may arrive before or after the SDP they belong to). Our own candidates are all in our SDP (every
 /// socket is bound before the description is made); later ones are trickled, and end-of-candidates follows our
 /// description.
-actor CallLeg {
+actor CallLeg: ChangeWaiting {
     /// The remote participant's signaling id and name.
     let remoteID: String
     let remoteName: String
@@ -38,7 +38,7 @@ actor CallLeg {
     private var hasRemoteDescription = false
     private var hasSentDescription = false
     private var consumer: Task<Void, Never>?
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// When the call was placed or accepted (the start of set-up).
     let startedAt: Instant
@@ -173,31 +173,21 @@ actor CallLeg {
                     "\(peer.negotiatedProfile?.description ?? "?") over \(peer.selectedPair?.description ?? "?")"
                 }
             }
-            wake()
+            wakeWaiters()
         case let .failed(error):
             failure = error.description
-            wake()
+            wakeWaiters()
         default:
             break
         }
         await media?.handle(event)
     }
 
-    private func wake() {
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
-    }
-
     /// Waits until the peer connects or fails, or `timeout` passes; true when connected.
     func waitForConnection(timeout: Duration) async -> Bool {
         let deadline = RuntimeClock.now() + timeout
         while connectedAt == nil, failure == nil, RuntimeClock.now() < deadline {
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(100))
-                await self?.wake()
-            }
-            await withCheckedContinuation { waiters.append($0) }
-            timer.cancel()
+            await waitForChange(upTo: .milliseconds(100))
         }
         return connectedAt != nil
     }
@@ -207,6 +197,6 @@ actor CallLeg {
         await runtime.withMachine { peer, now in peer.close(now: now) }
         await runtime.close()
         consumer?.cancel()
-        wake()
+        wakeWaiters()
     }
 }

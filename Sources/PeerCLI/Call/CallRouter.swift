@@ -16,7 +16,7 @@ protocol CallSignaling: Sendable {
 /// The calls of one signaling participant, one `CallLeg` per remote participant: `linkup call` has one, a bot
 /// many. It turns signaling events into leg actions (PROTOCOL.md: the caller offers after `callAccepted`, the
 /// callee answers) and ends a leg on `hangup`, `callRejected` or `peer-left`.
-actor CallRouter {
+actor CallRouter: ChangeWaiting {
     /// How a leg's media is made and finished; the router only knows the leg.
     struct MediaHooks: Sendable {
         /// Attaches media to a new leg (called once the leg has a description, so transceivers are known).
@@ -38,7 +38,7 @@ actor CallRouter {
     private var accepted: [String: String] = [:]
     /// Candidates that arrived before the leg existed (a browser may trickle before its offer is relayed).
     private var earlyCandidates: [String: [String?]] = [:]
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
     /// Why outgoing calls ended without a leg (rejected), by participant.
     private(set) var rejections: [String: String] = [:]
     /// Every leg that started, in order (kept after they end, for summaries).
@@ -84,7 +84,7 @@ actor CallRouter {
         case let .callRejected(from, reason):
             guard outgoing.removeValue(forKey: from) != nil else { return }
             rejections[from] = reason ?? "rejected"
-            wake()
+            wakeWaiters()
         case let .offer(from, sdp):
             if let leg = legs[from] {
                 // A renegotiation is not supported yet: say so rather than corrupt the call.
@@ -118,7 +118,7 @@ actor CallRouter {
             accepted.removeValue(forKey: id)
             await end(id, reason: "the other side left the room")
         case .peerJoined, .chat:
-            wake()
+            wakeWaiters()
         }
     }
 
@@ -163,7 +163,7 @@ actor CallRouter {
                 await leg.addRemoteCandidate(candidate)
             }
             try await hooks.start(leg)
-            wake()
+            wakeWaiters()
         } catch {
             printError("linkup: the call with \(remoteName) could not start: \(error)")
             try? await signaling.hangup(remoteID)
@@ -179,7 +179,7 @@ actor CallRouter {
         await hooks.end(leg, reason)
         await leg.close()
         endingLegs -= 1
-        wake()
+        wakeWaiters()
     }
 
     /// Hangs up every call (PROTOCOL.md `hangup`) and ends it.
@@ -190,20 +190,8 @@ actor CallRouter {
         }
     }
 
-    private func wake() {
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
-    }
-
     /// Waits until something changes (a leg starts or ends, a call is rejected, someone joins) or 100 ms pass.
     func waitForChange() async {
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(100))
-            await self?.wakeFromTimer()
-        }
-        await withCheckedContinuation { waiters.append($0) }
-        timer.cancel()
+        await waitForChange(upTo: .milliseconds(100))
     }
-
-    private func wakeFromTimer() { wake() }
 }

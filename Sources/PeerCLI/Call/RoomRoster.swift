@@ -1,25 +1,25 @@
 import Signaling
 
 /// Who else is in the room, kept from the `join` acknowledgement and `peer-joined` / `peer-left` events.
-actor RoomRoster {
+actor RoomRoster: ChangeWaiting {
     private(set) var peers: [PeerInfo] = []
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Starts from the `join` acknowledgement's list.
     func reset(_ peers: [PeerInfo]) {
         self.peers = peers
-        wake()
+        wakeWaiters()
     }
 
     func joined(_ peer: PeerInfo) {
         peers.removeAll { $0.id == peer.id }
         peers.append(peer)
-        wake()
+        wakeWaiters()
     }
 
     func left(_ id: String) {
         peers.removeAll { $0.id == id }
-        wake()
+        wakeWaiters()
     }
 
     /// The participant named `name` (or the first one, for nil), waiting up to `timeout` for them to join.
@@ -28,17 +28,7 @@ actor RoomRoster {
         while true {
             if let found = peers.first(where: { name == nil || $0.name == name }) { return found }
             guard ContinuousClock.now < deadline else { return nil }
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(200))
-                await self?.wake()
-            }
-            await withCheckedContinuation { waiters.append($0) }
-            timer.cancel()
+            await waitForChange(upTo: .milliseconds(200))
         }
-    }
-
-    private func wake() {
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
     }
 }
