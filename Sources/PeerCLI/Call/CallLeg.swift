@@ -94,11 +94,6 @@ actor CallLeg: ChangeWaiting {
         self.media = media
     }
 
-    /// The transceivers negotiated, for the media endpoint.
-    func transceivers() async -> [Transceiver] {
-        await runtime.withMachine { peer, _ in peer.transceivers }
-    }
-
     // MARK: Offer / answer
 
     /// Creates and sends our offer (we placed the call).

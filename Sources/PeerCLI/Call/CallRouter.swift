@@ -53,9 +53,6 @@ actor CallRouter: ChangeWaiting {
         self.hooks = hooks
     }
 
-    /// The legs in progress.
-    var activeLegs: [CallLeg] { Array(legs.values) }
-
     /// Legs taken out of `legs` whose end is still under way (media finishing, files closing, the peer closing).
     private var endingLegs = 0
 
