@@ -69,7 +69,7 @@ extension Peer {
                                    path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {
             let protected = try context.protect(rtp: packet.encoded)
-            outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
+            transmit(Datagram(local: path.local, remote: path.remote, payload: protected))
         } catch {
             throw PeerError(.srtpFailed, "SRTP refused to protect an RTP packet", underlying: error)
         }
@@ -82,7 +82,7 @@ extension Peer {
         }
         do {
             let protected = try context.protectRTCP(compound)
-            outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: protected)))
+            transmit(Datagram(local: path.local, remote: path.remote, payload: protected))
         } catch {
             throw PeerError(.srtpFailed, "SRTP refused to protect an RTCP packet", underlying: error)
         }

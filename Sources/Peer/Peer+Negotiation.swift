@@ -135,7 +135,7 @@ extension Peer {
             }
         }
         // Every gathered candidate goes into every section, so peers without trickle (aiortc) see them too.
-        section.candidates = ice.localCandidates.filter { $0.type == .host }.map(Self.sdpCandidate)
+        section.candidates = ice.localCandidates.filter { $0.type != .prflx }.map(Self.sdpCandidate)
         section.endOfCandidates = ice.localGatheringComplete
         return section
     }

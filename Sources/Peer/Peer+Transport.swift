@@ -10,19 +10,26 @@ extension Peer {
     /// Feeds one datagram that arrived on one of the runtime's sockets.
     public mutating func handle(_ datagram: Datagram, now: Instant) {
         lastNow = now
+        // STUN and TURN servers' answers stay in ICE; data relayed by TURN comes back unwrapped.
+        let unwrapped = ice.receive(datagram, now: now)
+        drainICE(now: now)
+        if let unwrapped { handleUnwrapped(unwrapped, now: now) }
+    }
+
+    /// Demultiplexes one datagram from the peer (RFC 7983) to ICE, DTLS or SRTP.
+    mutating func handleUnwrapped(_ datagram: Datagram, now: Instant) {
         switch DatagramKind(classifying: datagram.payload) {
         case .stun:
-            ice.handle(datagram, now: now)
+            ice.handleConnectivityCheck(datagram, now: now)
             drainICE(now: now)
         case .dtls:
-            guard let dtls else {
-                // The remote side's ClientHello can overtake its answer: ICE checks already succeed for the
-                // answerer before the offerer has the answer. Keep a few records for when DTLS is set up rather
-                // than lose them to a one-second retransmission.
+            // DTLS is accepted only from a path ICE has validated: anyone else could otherwise start a handshake
+            // with us. The peer's ClientHello can overtake its answer, or our own check on that path, so a few
+            // records are kept until DTLS is set up and the path is valid rather than lost to a retransmission.
+            guard let dtls, ice.hasValidPair(local: datagram.local, remote: datagram.remote) else {
                 if earlyDTLS.count < 8 { earlyDTLS.append(datagram) }
                 return
             }
-            dtlsPeerAddress = dtlsPeerAddress ?? datagram
             // A failure is also reported as an event, which drainDTLS turns into the peer's failure; a record
             // after close is simply dropped.
             try? dtls.handle(datagram: datagram.payload, now: now)
@@ -34,6 +41,24 @@ extension Peer {
         case .zrtp, .turnChannelData, .unknown:
             return
         }
+    }
+
+    /// Replays the DTLS records kept while DTLS was not set up or their path was not valid yet.
+    mutating func replayEarlyDTLS(now: Instant) {
+        guard dtls != nil, !earlyDTLS.isEmpty else { return }
+        let early = earlyDTLS
+        earlyDTLS = []
+        for datagram in early { handleUnwrapped(datagram, now: now) }
+    }
+
+    /// Sends a datagram of DTLS or SRTP: through ICE when it leaves from a relayed candidate (TURN wraps it).
+    mutating func transmit(_ datagram: Datagram) {
+        guard ice.isRelayed(datagram.local) else {
+            outputs.append(.transmit(datagram))
+            return
+        }
+        ice.send(datagram, now: lastNow)
+        for event in drainICEOutputs() { handleICEEvent(event, now: lastNow) }
     }
 
     /// Creates the DTLS session once the role and the remote fingerprint are known; the client starts its handshake
@@ -49,9 +74,7 @@ extension Peer {
                 return
             }
             if connectionState == .new { setConnectionState(.connecting) }
-            let early = earlyDTLS
-            earlyDTLS = []
-            for datagram in early { handle(datagram, now: now) }
+            replayEarlyDTLS(now: now)
         }
         if dtlsRole == .client, ice.selectedPair != nil, !dtlsStarted, let dtls {
             dtlsStarted = true
@@ -62,33 +85,40 @@ extension Peer {
 
     /// Moves the ICE agent's outputs into this peer's.
     mutating func drainICE(now: Instant) {
-        for event in drainICEOutputs() {
-            switch event {
-            case let .localCandidate(candidate):
-                guard let first = transceivers.first else { continue }
-                emit(.localCandidate(Self.sdpCandidate(candidate), mid: first.mid, mLineIndex: 0))
-            case .gatheringComplete:
-                emit(.localCandidatesComplete)
-            case let .stateChanged(state):
-                emit(.iceStateChanged(state))
-                switch state {
-                case .checking where connectionState == .new:
-                    setConnectionState(.connecting)
-                case .disconnected where connectionState == .connected:
-                    setConnectionState(.disconnected)
-                case .connected, .completed:
-                    if connectionState == .disconnected { setConnectionState(.connected) }
-                case .failed:
-                    fail(PeerError(.iceFailed, "ICE failed: \(ice.failureReason ?? "no working path")"))
-                default:
-                    break
-                }
-            case let .selectedPairChanged(pair):
-                emit(.selectedPairChanged(pair))
-                startTransport(now: now)
-            case .roleChanged:
+        for event in drainICEOutputs() { handleICEEvent(event, now: now) }
+    }
+
+    /// What one ICE event means for the peer.
+    mutating func handleICEEvent(_ event: ICEAgent.Event, now: Instant) {
+        switch event {
+        case let .localCandidate(candidate):
+            guard let first = transceivers.first else { return }
+            emit(.localCandidate(Self.sdpCandidate(candidate), mid: first.mid, mLineIndex: 0))
+        case .gatheringComplete:
+            emit(.localCandidatesComplete)
+        case let .stateChanged(state):
+            emit(.iceStateChanged(state))
+            switch state {
+            case .checking where connectionState == .new:
+                setConnectionState(.connecting)
+            case .disconnected where connectionState == .connected:
+                setConnectionState(.disconnected)
+            case .connected, .completed:
+                if connectionState == .disconnected { setConnectionState(.connected) }
+            case .failed:
+                fail(PeerError(.iceFailed, "ICE failed: \(ice.failureReason ?? "no working path")"))
+            default:
                 break
             }
+        case let .selectedPairChanged(pair):
+            emit(.selectedPairChanged(pair))
+            if dtlsDeadline == nil { dtlsDeadline = now + configuration.dtlsHandshakeTimeout }
+            startTransport(now: now)
+            replayEarlyDTLS(now: now)
+        case .roleChanged:
+            break
+        case let .serverError(sentence):
+            emit(.iceServerError(sentence))
         }
     }
 
@@ -98,17 +128,16 @@ extension Peer {
         while let output = ice.pollOutput() {
             switch output {
             case let .transmit(datagram): outputs.append(.transmit(datagram))
+            case let .stream(command): outputs.append(.stream(command))
             case let .event(event): events.append(event)
             }
         }
         return events
     }
 
-    /// Where DTLS and SRTP go: the selected ICE pair, or before that the address the peer's DTLS came from.
+    /// Where DTLS and SRTP go: the selected ICE pair only (DTLS is bound to ICE).
     var mediaPath: (local: TransportAddress, remote: TransportAddress)? {
-        if let pair = ice.selectedPair { return (pair.local.base, pair.remote.address) }
-        if let seen = dtlsPeerAddress { return (seen.local, seen.remote) }
-        return nil
+        ice.selectedPair.map { ($0.local.base, $0.remote.address) }
     }
 
     mutating func drainDTLS(now: Instant) {
@@ -117,7 +146,7 @@ extension Peer {
             switch output {
             case let .transmit(bytes):
                 if let path = mediaPath {
-                    outputs.append(.transmit(Datagram(local: path.local, remote: path.remote, payload: bytes)))
+                    transmit(Datagram(local: path.local, remote: path.remote, payload: bytes))
                 }
             case let .event(.connected(keys, profile)):
                 setUpSRTP(keys: keys, profile: profile, role: role)

@@ -57,9 +57,10 @@ public struct Peer {
     var payloadTypeToMid: [PayloadType: Mid] = [:]
     var outputs = OutputQueue<PeerOutput>()
     var lastNow: Instant = .zero
-    var dtlsPeerAddress: Datagram?
     var dtlsStarted = false
     var earlyDTLS: [Datagram] = []
+    /// DTLS must be connected by then (set when ICE first finds a path).
+    var dtlsDeadline: Instant?
     /// The SRTP protection profile DTLS settled on, once connected.
     public internal(set) var negotiatedProfile: SRTPProtectionProfile?
     /// SRTP packets delivered to a transceiver.
@@ -91,10 +92,21 @@ public struct Peer {
         drainICE(now: now)
     }
 
-    /// Says all local candidates have been added.
+    /// Says all host candidates have been added, and starts gathering server-reflexive and relayed candidates
+    /// from the configured STUN and TURN servers; end-of-candidates follows once they have answered.
     public mutating func finishGathering(now: Instant) {
+        if !configuration.iceServers.isEmpty { ice.gather(from: configuration.iceServers, now: now) }
         ice.finishGathering()
         drainICE(now: now)
+    }
+
+    /// Feeds what the runtime reports about a TCP/TLS connection to a TURN server; the peers' datagrams it
+    /// carried are handled like any other.
+    public mutating func handleStream(_ event: StreamEvent, now: Instant) {
+        lastNow = now
+        let delivered = ice.handleStream(event, now: now)
+        drainICE(now: now)
+        for datagram in delivered { handleUnwrapped(datagram, now: now) }
     }
 
     /// Adds a remote candidate that was trickled (`a=candidate` value, with or without the `candidate:` prefix);
@@ -132,12 +144,17 @@ public struct Peer {
     /// The earliest time the peer wants `handleTimeout(now:)`.
     public func nextDeadline() -> Instant? {
         guard connectionState != .closed, connectionState != .failed else { return nil }
-        return earliest(ice.nextDeadline(), dtls?.nextDeadline())
+        return earliest(ice.nextDeadline(), dtls?.nextDeadline(), connectionState == .connecting ? dtlsDeadline : nil)
     }
 
     /// Runs due timers: ICE checks and consent, DTLS retransmission.
     public mutating func handleTimeout(now: Instant) {
         lastNow = now
+        if let dtlsDeadline, now >= dtlsDeadline, connectionState == .connecting {
+            fail(PeerError(.dtlsFailed, "the DTLS handshake did not complete within " +
+                           "\(configuration.dtlsHandshakeTimeout) of ICE finding a path"))
+            return
+        }
         ice.handleTimeout(now: now)
         drainICE(now: now)
         if let dtls {
@@ -153,7 +170,7 @@ public struct Peer {
             dtls.close()
             drainDTLS(now: now)
         }
-        ice.close()
+        ice.close(now: now)
         _ = drainICEOutputs()
         signalingState = .closed
         setConnectionState(.closed)

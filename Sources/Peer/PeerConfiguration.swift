@@ -15,6 +15,10 @@ public struct PeerConfiguration: Sendable {
     public var cname: String?
     /// The SRTP protection profiles offered in DTLS use_srtp, best first (RFC 5764 §4.1.2).
     public var srtpProfiles: [SRTPProtectionProfile] = SRTPProtectionProfile.preferenceOrder
+    /// STUN and TURN servers to gather server-reflexive and relayed candidates from (addresses resolved).
+    public var iceServers: [ICEServerEndpoint] = []
+    /// The DTLS handshake must complete this long after ICE finds a path, or the peer fails with a sentence.
+    public var dtlsHandshakeTimeout: Duration = .seconds(15)
 
     /// Audio and video, send and receive, default ICE timers.
     public init(media: [MediaKind] = [.audio, .video], direction: MediaDirection = .sendrecv,

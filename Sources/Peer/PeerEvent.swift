@@ -39,6 +39,8 @@ public enum PeerEvent: Sendable {
     case rtcp([UInt8])
     /// The peer failed; the state is `failed` and the error says why.
     case failed(PeerError)
+    /// A STUN or TURN server could not be used; the call goes on with the other candidates.
+    case iceServerError(String)
 }
 
 /// One thing for the runtime to do.
@@ -47,4 +49,6 @@ public enum PeerOutput: Sendable {
     case transmit(Datagram)
     /// Tell the owner this.
     case event(PeerEvent)
+    /// Open, write to or close a TCP/TLS connection to a TURN server.
+    case stream(StreamCommand)
 }

@@ -9,6 +9,14 @@ extension ICEAgent: SansIOMachine {
         switch output {
         case let .transmit(datagram): return .transmit(datagram)
         case let .event(event): return .event(event)
+        case let .stream(command): return .stream(command)
+        }
+    }
+
+    /// Stream events go to the agent's TURN allocations; the checks they carried are handled.
+    public mutating func handleStreamEvent(_ event: StreamEvent, now: Instant) {
+        for datagram in handleStream(event, now: now) where DatagramKind(classifying: datagram.payload) == .stun {
+            handleConnectivityCheck(datagram, now: now)
         }
     }
 }

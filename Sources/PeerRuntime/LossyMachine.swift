@@ -34,6 +34,11 @@ public struct LossyMachine<Machine: SansIOMachine>: SansIOMachine {
     /// Passes timers through.
     public mutating func handleTimeout(now: Instant) { machine.handleTimeout(now: now) }
 
+    /// Passes stream events through.
+    public mutating func handleStreamEvent(_ event: StreamEvent, now: Instant) {
+        machine.handleStreamEvent(event, now: now)
+    }
+
     /// The machine's next output, skipping the transmits the path loses.
     public mutating func pollOutput() -> SansIOOutput<Machine.Event>? {
         while let output = machine.pollOutput() {

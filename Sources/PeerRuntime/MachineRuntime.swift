@@ -40,6 +40,10 @@ public actor MachineRuntime<Machine: SansIOMachine> {
     var isClosed = false
     /// Completes when a socket closed by an error has been bound again (see `socketClosed(_:)`).
     var pendingReopens: [EventLoopFuture<Void>] = []
+    /// The open stream connections (TCP/TLS to TURN servers), by the machine's names for them.
+    var streams: [StreamID: any Channel] = [:]
+    /// PEM files of certificate authorities trusted for TLS besides the system's.
+    var additionalTrustRootFiles: [String] = []
 
     /// One UDP socket of the runtime.
     struct BoundSocket: Sendable {
@@ -71,6 +75,7 @@ public actor MachineRuntime<Machine: SansIOMachine> {
         // Nothing else can reach the actor any more; channels and timers are safe to cancel from any thread.
         timer?.cancel()
         for socket in sockets { socket.channel.close(promise: nil) }
+        for stream in streams.values { stream.close(promise: nil) }
         eventSink.finish()
     }
 
@@ -97,8 +102,9 @@ public actor MachineRuntime<Machine: SansIOMachine> {
         isClosed = true
         flushPendingWrites()
         cancelTimer()
-        let channels = sockets.map(\.channel)
+        let channels = sockets.map(\.channel) + Array(streams.values)
         sockets.removeAll()
+        streams.removeAll()
         eventSink.finish()
         for channel in channels {
             // A socket NIO already closed after an error reports alreadyClosed; that is the state we want anyway.
@@ -141,6 +147,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
                 if !isClosed { send(datagram) }
             case let .event(event):
                 eventSink.yield(event)
+            case let .stream(command):
+                if !isClosed { perform(command) }
             }
         }
         if flush { flushPendingWrites() }

@@ -8,6 +8,12 @@ extension Peer: SansIOMachine {
         switch output {
         case let .transmit(datagram): return .transmit(datagram)
         case let .event(event): return .event(event)
+        case let .stream(command): return .stream(command)
         }
+    }
+
+    /// Stream events go to the peer (its TURN allocations over TCP/TLS).
+    public mutating func handleStreamEvent(_ event: StreamEvent, now: Instant) {
+        handleStream(event, now: now)
     }
 }

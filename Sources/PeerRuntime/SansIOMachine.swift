@@ -6,6 +6,8 @@ public enum SansIOOutput<Event> {
     case transmit(Datagram)
     /// Hand this to the owner of the machine.
     case event(Event)
+    /// Open, write to or close a stream connection (TCP/TLS to a TURN server).
+    case stream(StreamCommand)
 }
 
 extension SansIOOutput: Sendable where Event: Sendable {}
@@ -32,12 +34,19 @@ public protocol SansIOMachine: SendableMetatype {
     mutating func handle(_ datagram: Datagram, now: Instant) throws
     /// Runs whatever timers are due at `now`.
     mutating func handleTimeout(now: Instant)
+    /// Feeds what happened to one of the machine's stream connections.
+    mutating func handleStreamEvent(_ event: StreamEvent, now: Instant)
     /// The next thing to do, or nil when drained.
     mutating func pollOutput() -> Output?
     /// The earliest time the machine wants `handleTimeout(now:)`; nil when it only waits for input.
     func nextDeadline() -> Instant?
     /// Maps one of the machine's outputs to what the runtime understands.
     static func sansIOOutput(_ output: Output) -> SansIOOutput<Event>
+}
+
+extension SansIOMachine {
+    /// A machine that opens no streams gets no stream events.
+    public mutating func handleStreamEvent(_ event: StreamEvent, now: Instant) {}
 }
 
 extension SansIOMachine where Output == SansIOOutput<Event> {

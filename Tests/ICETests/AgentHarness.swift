@@ -7,6 +7,8 @@ struct AgentEndpoint: SimulatedEndpoint {
     var agent: ICEAgent
     var addresses: [TransportAddress]
     var events: [ICEAgent.Event] = []
+    /// Stream connections the agent asked for (TURN over TCP/TLS); the simulated network carries none.
+    var streamCommands: [StreamCommand] = []
     private var pending: [Datagram] = []
 
     init(role: ICERole, seed: UInt64, addresses: [TransportAddress],
@@ -39,6 +41,7 @@ struct AgentEndpoint: SimulatedEndpoint {
             switch output {
             case let .transmit(datagram): pending.append(datagram)
             case let .event(event): events.append(event)
+            case let .stream(command): streamCommands.append(command)
             }
         }
     }

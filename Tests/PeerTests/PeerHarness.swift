@@ -47,6 +47,8 @@ struct PeerEndpoint: SimulatedEndpoint {
                 events.append(event)
                 if case let .rtp(mid, packet) = event { received[mid, default: []].append(packet) }
                 if case .connectionStateChanged(.connected) = event, connectedAt == nil { connectedAt = now }
+            case .stream:
+                break  // the simulated network has no TCP: no TURN over streams here
             }
         }
     }

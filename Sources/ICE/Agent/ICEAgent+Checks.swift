@@ -18,6 +18,7 @@ extension ICEAgent {
     /// Runs every timer that is due: retransmissions, the next paced check, nomination, consent.
     public mutating func handleTimeout(now: Instant) {
         guard state != .closed, state != .failed else { return }
+        handleGatheringTimeout(now: now)
         retransmitDueChecks(now: now)
         if hasCheckToSend, lastCheckSentAt.map({ now >= $0 + configuration.checkPacing }) ?? true {
             sendNextCheck(now: now)
@@ -42,7 +43,7 @@ extension ICEAgent {
             updated.timeout = min(transaction.timeout * 2, configuration.maximumRetransmissionTimeout)
             updated.retransmitAt = now + updated.timeout
             transactions[id] = updated
-            transmit(from: transaction.pair.localBase, to: transaction.pair.remote, transaction.bytes)
+            transmit(from: transaction.pair.localBase, to: transaction.pair.remote, transaction.bytes, now: now)
         }
     }
 
@@ -97,7 +98,7 @@ extension ICEAgent {
             pair: pair.key, bytes: bytes, useCandidate: useCandidate, isConsent: isConsent, transmissions: 1,
             timeout: configuration.initialRetransmissionTimeout,
             retransmitAt: now + configuration.initialRetransmissionTimeout)
-        transmit(from: pair.local.base, to: pair.remote.address, bytes)
+        transmit(from: pair.local.base, to: pair.remote.address, bytes, now: now)
     }
 
     /// The controlling agent nominates the best valid pair once no better pair is still pending, or once the

@@ -2,10 +2,22 @@ import Wire
 
 /// Handling STUN that arrives: answering checks (RFC 8445 §7.3) and processing responses to ours (§7.2.5).
 extension ICEAgent {
-    /// Feeds one datagram that the runtime classified as STUN (RFC 7983). Anything that is not a well-formed,
-    /// authenticated Binding message for this session is dropped silently, as RFC 8445 §7.3 and §7.2.5 require of
-    /// requests with a wrong USERNAME or MESSAGE-INTEGRITY.
+    /// Feeds one datagram that arrived on a socket, for an agent that runs alone (no DTLS or media above it):
+    /// STUN and TURN servers' answers go to gathering, relayed data is unwrapped, and connectivity checks are
+    /// handled; anything else is dropped.
     public mutating func handle(_ datagram: Datagram, now: Instant) {
+        guard let datagram = receive(datagram, now: now),
+              DatagramKind(classifying: datagram.payload) == .stun else { return }
+        handleConnectivityCheck(datagram, now: now)
+    }
+
+    /// Feeds one datagram that is STUN (RFC 7983) and did not come from a STUN or TURN server (see
+    /// `receive(_:now:)`). Anything that is not a well-formed, authenticated Binding message for this session is
+    /// dropped silently, as RFC 8445 §7.3 and §7.2.5 require of requests with a wrong USERNAME or
+    /// MESSAGE-INTEGRITY.
+    public mutating func handleConnectivityCheck(_ datagram: Datagram, now: Instant) {
+        // Under the relay-only policy nothing is answered or accepted on the host sockets.
+        if configuration.relayOnly, !isRelayed(datagram.local) { return }
         guard state != .closed, let message = ICEMessages.parse(datagram.payload) else { return }
         switch message.kind {
         case .request:
@@ -23,11 +35,11 @@ extension ICEAgent {
         else { return }
 
         if let conflictResponse = resolveRoleConflict(message) {
-            transmit(from: datagram.local, to: datagram.remote, conflictResponse)
+            transmit(from: datagram.local, to: datagram.remote, conflictResponse, now: now)
             return
         }
         transmit(from: datagram.local, to: datagram.remote, ICEMessages.bindingSuccess(
-            to: message, mapped: datagram.remote, password: localCredentials.pwd))
+            to: message, mapped: datagram.remote, password: localCredentials.pwd), now: now)
         guard state != .failed else { return }
 
         // Learn the sender as a peer-reflexive candidate if it is new (§7.3.1.3).

@@ -33,6 +33,18 @@ public struct ICEAgent {
         public var connectTimeout: Duration = .seconds(30)
         /// At most this many pairs are kept in the checklist (RFC 8445 §6.1.2.5).
         public var maximumPairs = 100
+        /// The "relay" ICE transport policy (W3C `iceTransportPolicy`): only relayed candidates are announced and
+        /// paired, so media always crosses the TURN server and the peer never learns this host's addresses.
+        public var relayOnly = false
+        /// Gathering is declared complete (end-of-candidates) at most this long after `gather(from:now:)`, even if
+        /// a STUN or TURN server has not answered yet; a late candidate is still trickled.
+        public var gatheringTimeout: Duration = .seconds(5)
+        /// The first retransmission timeout of a Binding request to a STUN server; it doubles after each one.
+        public var stunRetransmissionTimeout: Duration = .milliseconds(250)
+        /// How many Binding requests go to a STUN server before it counts as unreachable.
+        public var stunMaximumTransmissions = 5
+        /// Timers of the TURN allocations.
+        public var turn = TURNClient.Configuration()
 
         /// Defaults for `role`.
         public init(role: ICERole) { self.role = role }
@@ -50,6 +62,8 @@ public struct ICEAgent {
         case selectedPairChanged(CandidatePair)
         /// The role changed after a role conflict (RFC 8445 §7.3.1.1).
         case roleChanged(ICERole)
+        /// A STUN or TURN server could not be used (or stopped working); the sentence says which and why.
+        case serverError(String)
     }
 
     /// One thing for the runtime to do.
@@ -58,6 +72,8 @@ public struct ICEAgent {
         case transmit(Datagram)
         /// Tell the owner this.
         case event(Event)
+        /// Open, write to or close a TCP/TLS connection to a TURN server.
+        case stream(StreamCommand)
     }
 
     var configuration: Configuration
@@ -96,6 +112,7 @@ public struct ICEAgent {
     var firstValidAt: Instant?
     var lastConsentResponse: Instant?
     var nextConsentAt: Instant?
+    var gathering = Gathering()
     /// True once `finishGathering()` was called: every local candidate has been announced.
     public internal(set) var localGatheringComplete = false
 
@@ -126,6 +143,11 @@ public struct ICEAgent {
     /// Adds a local candidate for a socket the runtime opened (or a reflexive/relayed one it learnt), announces it
     /// as a trickle event, and pairs it with the remote candidates already known.
     public mutating func addLocalCandidate(_ candidate: Candidate, now: Instant) {
+        if candidate.type == .host, !gathering.hostBases.contains(candidate.base) {
+            gathering.hostBases.append(candidate.base)
+        }
+        // Under the relay-only policy host sockets only carry the traffic to STUN and TURN servers.
+        if configuration.relayOnly, candidate.type != .relay { return }
         guard !localCandidates.contains(where: { $0.address == candidate.address && $0.base == candidate.base })
         else { return }
         localCandidates.append(candidate)
@@ -142,11 +164,11 @@ public struct ICEAgent {
         sortPairs()
     }
 
-    /// Says that no more local candidates will be added.
+    /// Says that no more host candidates will be added; `gatheringComplete` follows once the STUN and TURN
+    /// servers of `gather(from:now:)` have answered (or timed out).
     public mutating func finishGathering() {
-        guard !localGatheringComplete else { return }
-        localGatheringComplete = true
-        emit(.gatheringComplete)
+        gathering.hostsFinished = true
+        checkGatheringComplete()
     }
 
     /// Sets the peer's ufrag and password (from its SDP); checks can start once they are known.
@@ -169,6 +191,7 @@ public struct ICEAgent {
             return
         }
         remoteCandidates.append(candidate)
+        permitOnRelays(candidate, now: now)
         for local in localCandidates { addPair(local: local, remote: candidate) }
         startChecksIfNeeded(now: now)
     }
@@ -179,8 +202,10 @@ public struct ICEAgent {
         updateFailureIfExhausted(now: now)
     }
 
-    /// Stops every check and reports `closed`.
-    public mutating func close() {
+    /// Stops every check, deletes the TURN allocations, and reports `closed`.
+    public mutating func close(now: Instant = .zero) {
+        guard state != .closed else { return }
+        closeRelays(now: now)
         transactions.removeAll()
         triggeredQueue.removeAll()
         nextConsentAt = nil
@@ -197,7 +222,7 @@ public struct ICEAgent {
     /// The earliest time the agent wants `handleTimeout(now:)`; nil when it waits for input only.
     public func nextDeadline() -> Instant? {
         guard state != .closed, state != .failed else { return nil }
-        var deadline = transactions.values.map(\.retransmitAt).min()
+        var deadline = earliest(transactions.values.map(\.retransmitAt).min(), gatheringDeadline)
         if hasCheckToSend {
             deadline = earliest(deadline, lastCheckSentAt.map { $0 + configuration.checkPacing } ?? .zero)
         }
@@ -220,7 +245,14 @@ public struct ICEAgent {
 
     mutating func emit(_ event: Event) { outputs.append(.event(event)) }
 
-    mutating func transmit(from local: TransportAddress, to remote: TransportAddress, _ bytes: [UInt8]) {
+    /// Sends `bytes` from a local candidate's base: from its socket, or through its TURN allocation when the base
+    /// is a relayed address.
+    mutating func transmit(from local: TransportAddress, to remote: TransportAddress, _ bytes: [UInt8], now: Instant) {
+        if isRelayed(local), let index = gathering.relays.firstIndex(where: { $0.candidate?.address == local }) {
+            gathering.relays[index].client.send(bytes, to: remote, now: now)
+            drainRelay(index, now: now)
+            return
+        }
         outputs.append(.transmit(Datagram(local: local, remote: remote, payload: bytes)))
     }
 
@@ -232,9 +264,18 @@ public struct ICEAgent {
 
     func pairIndex(_ key: PairKey) -> Int? { pairs.firstIndex { $0.key == key } }
 
+    /// True when the pair from `local` to `remote` has passed a connectivity check: the only paths DTLS is
+    /// accepted on.
+    public func hasValidPair(local: TransportAddress, remote: TransportAddress) -> Bool {
+        pairs.contains { $0.state == .succeeded && $0.local.base == local && $0.remote.address == remote }
+    }
+
     var localIsControlling: Bool { role == .controlling }
 
     mutating func addPair(local: Candidate, remote: Candidate) {
+        // A server-reflexive candidate is replaced by its base, whose host candidate is paired already, so its
+        // pairs would be redundant (RFC 8445 §6.1.2.4).
+        guard local.type != .srflx else { return }
         guard local.address.ip.isV6 == remote.address.ip.isV6, local.component == remote.component else { return }
         let pair = CandidatePair(local: local, remote: remote)
         guard pairIndex(pair.key) == nil, pairs.count < configuration.maximumPairs else { return }
