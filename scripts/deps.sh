@@ -13,6 +13,7 @@ debian_packages=(
     ffmpeg                                                                    # checks the IVF and Ogg files LinkUp writes
     chromium chromium-driver                                                  # the browser of the web-client tests
     curl                                                                      # make demo waits for the server with it
+    coturn nftables conntrack iproute2 openssl                                # the NAT lab of Tests/Interop/netlab.py
 )
 
 missing=()

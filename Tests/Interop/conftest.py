@@ -73,3 +73,27 @@ def deadline(request):
     yield
     elapsed = time.monotonic() - start
     assert elapsed < limit, f"the test took {elapsed:.1f} s"
+
+
+@pytest.fixture
+def natlab(request):
+    """A NatLab (netlab.py): two LAN hosts behind two NATs, a public segment with coturn; torn down after the test,
+    even a failed one. Parametrize it indirectly with a NAT kind or NatLab's keyword arguments:
+
+        @pytest.mark.parametrize("natlab", ["cone", "symmetric"], indirect=True)
+        @pytest.mark.parametrize("natlab", [{"nat": "cone", "block_udp": True, "turn": "user"}], indirect=True)
+
+    Skips when the machine cannot build one (not root, iproute2/nftables/conntrack/coturn/openssl missing). The lab's
+    namespaces are named ones (`ip netns`), independent of the private namespace this process moved into above."""
+    import netlab
+
+    options = getattr(request, "param", {})
+    if isinstance(options, str):
+        options = {"nat": options}
+    reason = netlab.missing_prerequisites(turn=options.get("turn", "secret") is not None)
+    if reason is None and NETWORK_NAMESPACE.startswith("unavailable"):
+        reason = f"network namespaces cannot be created here: {NETWORK_NAMESPACE}"
+    if reason:
+        pytest.skip(reason)
+    with netlab.NatLab(**options) as lab:
+        yield lab
