@@ -68,12 +68,12 @@ let package = Package(
         ),
         // Engine.IO v4 / Socket.IO v5 packets, the LinkUp messages of PROTOCOL.md, and the client's sans-IO session
         // (its WebSocket I/O lives in PeerCLI).
-        .target(name: "Signaling"),
+        .target(name: "Signaling", dependencies: ["Wire"]),
         // The Socket.IO signaling server on Hummingbird 2 (websocket and long-polling), rooms, relay, web client.
         .target(
             name: "SignalingServer",
             dependencies: [
-                "Signaling",
+                "Signaling", "Wire", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,8 +102,8 @@ let package = Package(
         .testTarget(name: "MediaCallTests", dependencies: ["Peer", "Media", "RTP", "SDP", "Wire", "Simulation"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
-        .testTarget(name: "SignalingTests", dependencies: ["Signaling"]),
-        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling"]),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Wire"]),
+        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling", "Wire"]),
         // CallMedia and its parts live in the executable; SwiftPM lets tests @testable-import it.
         .testTarget(name: "PeerCLITests", dependencies: ["PeerCLI", "PeerRuntime", "Media", "RTP", "Wire"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),

@@ -24,6 +24,7 @@ let package = Package(
         fuzzTarget("FuzzIVF", ["Media"]),
         fuzzTarget("FuzzOgg", ["Media"]),
         fuzzTarget("FuzzSocketIO", ["Signaling"]),
+        fuzzTarget("FuzzICEServerURL", ["Wire"]),
         fuzzTarget("FuzzPixelConversion", ["Media"]),
     ]
 )

@@ -14,9 +14,27 @@ struct ServeCommand: AsyncParsableCommand {
             "listening on http://HOST:PORT" to standard error (and, with --json, a JSON line on standard output). \
             Ctrl-C (SIGINT) or SIGTERM closes every session and exits.
 
-            ICE server URLs (--ice-server, repeatable) are handed to clients in the join acknowledgement:
-              stun:HOST:PORT            STUN server
-              turn:USER:PASS@HOST:PORT  TURN server with username USER and credential PASS
+            ICE servers: each --ice-server URL (repeatable) is handed to clients in the join acknowledgement, in the \
+            browser's RTCIceServer shape (STUN URLs in one entry without credentials, TURN URLs grouped with their \
+            username and credential). The URL forms (RFC 7064, RFC 7065), where HOST is a name, an IPv4 address or \
+            an IPv6 address in brackets:
+              stun:HOST[:PORT]                      STUN over UDP (port 3478)
+              stuns:HOST[:PORT]                     STUN over TLS (port 5349)
+              turn:HOST[:PORT][?transport=udp|tcp]  TURN over UDP or TCP (3478, udp)
+              turns:HOST[:PORT][?transport=tcp]     TURN over TLS on TCP (5349)
+              turn:USER:PASS@HOST[:PORT]            older form with credentials
+            A TURN URL without USER:PASS@ takes its credentials from --turn-user USER:PASS (the same for every \
+            client), or from --turn-secret SECRET: TURN REST credentials minted for every join, as coturn's \
+            use-auth-secret checks them: username "EXPIRY:ID" (EXPIRY = now + --turn-ttl in Unix seconds, ID = the \
+            participant's id), credential base64(HMAC-SHA1(SECRET, username)).
+
+            Examples:
+              linkup serve --ice-server stun:stun.example.org
+              linkup serve --ice-server stun:203.0.113.10 \\
+                --ice-server 'turn:203.0.113.10?transport=udp' \\
+                --ice-server turns:turn.example.org --turn-secret "$TURN_SECRET"
+              linkup serve --turn-user alice:wonderland \\
+                --ice-server 'turn:[2001:db8::10]:3478?transport=tcp'
             """)
 
     @Option(help: "Address to listen on.")
@@ -27,9 +45,25 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("ice-server"),
             help: ArgumentHelp(
-                "STUN or TURN server for clients (repeatable): stun:HOST:PORT or turn:USER:PASS@HOST:PORT.",
+                "STUN or TURN server for clients (repeatable): stun:, stuns:, turn: or turns: URL (see above).",
                 valueName: "url"))
     var iceServers: [String] = []
+
+    @Option(name: .customLong("turn-user"),
+            help: ArgumentHelp("Static username and credential for the TURN URLs that carry none.",
+                               valueName: "user:pass"))
+    var turnUser: String?
+
+    @Option(name: .customLong("turn-secret"),
+            help: ArgumentHelp("Shared secret of the TURN server (coturn static-auth-secret): every join gets fresh "
+                                   + "TURN REST credentials for the TURN URLs that carry none.",
+                               valueName: "secret"))
+    var turnSecret: String?
+
+    @Option(name: .customLong("turn-ttl"),
+            help: ArgumentHelp("Lifetime of minted TURN credentials in seconds, with --turn-secret (default: 86400).",
+                               valueName: "seconds"))
+    var turnTTL: Int?
 
     @Option(help: "Require this token in the Socket.IO CONNECT auth ({\"token\": ...}).")
     var token: String?
@@ -48,17 +82,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        for url in iceServers where ICEServer(commandLine: url) == nil {
-            throw ValidationError("--ice-server \"\(url)\" is not stun:HOST:PORT or turn:USER:PASS@HOST:PORT")
-        }
+        _ = try iceServerOptions()
         if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
         guard pingInterval > 0, pingTimeout > 0 else { throw ValidationError("ping settings must be positive") }
     }
 
     func run() async throws {
+        let ice = try iceServerOptions()
         let configuration = SignalingServerConfiguration(
-            host: host, port: port, iceServers: iceServers.compactMap(ICEServer.init(commandLine:)), token: token,
-            pingInterval: pingInterval, pingTimeout: pingTimeout, webDirectory: web)
+            host: host, port: port, iceServers: ice.iceServers, token: token, pingInterval: pingInterval,
+            pingTimeout: pingTimeout, webDirectory: web, turnREST: ice.turnREST)
         let json = self.json
         try await SignalingServer(configuration: configuration).run { host, port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -70,5 +103,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         printError("linkup serve: stopped")
+    }
+
+    /// The ICE servers for the join acknowledgements, from --ice-server, --turn-user, --turn-secret and --turn-ttl.
+    func iceServerOptions() throws(ValidationError) -> ICEServerOptions {
+        do {
+            return try ICEServerOptions(urls: iceServers, turnUser: turnUser, turnSecret: turnSecret, turnTTL: turnTTL)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

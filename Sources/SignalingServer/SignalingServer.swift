@@ -28,10 +28,10 @@ public struct SignalingServer: Sendable {
     /// `onListening` receives the bound host and port once the socket listens (useful with port 0).
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in })
         async throws {
-        let hub = SignalingHub(configuration: SignalingHubConfiguration(token: configuration.token,
-                                                                       iceServers: configuration.iceServers)) {
-            RandomID.make()
-        }
+        let hubConfiguration = SignalingHubConfiguration(token: configuration.token,
+                                                         iceServers: configuration.iceServers,
+                                                         turnREST: configuration.turnREST)
+        let hub = SignalingHub(configuration: hubConfiguration) { RandomID.make() }
         let engine = EngineIOServer(
             hub: hub,
             timing: .init(pingInterval: configuration.pingInterval, pingTimeout: configuration.pingTimeout,

@@ -8,6 +8,9 @@ public struct SignalingServerConfiguration: Sendable {
     public var port: Int
     /// The STUN/TURN servers every `join` acknowledgement lists.
     public var iceServers: [ICEServer]
+    /// When set, the TURN entries of `iceServers` without a username get TURN REST credentials minted for every
+    /// `join` (see `SignalingHubConfiguration.turnREST`).
+    public var turnREST: TURNRESTSecret?
     /// When set, Socket.IO CONNECT must carry `auth.token` equal to this.
     public var token: String?
     /// Milliseconds between server pings (Engine.IO `pingInterval`).
@@ -24,10 +27,11 @@ public struct SignalingServerConfiguration: Sendable {
     /// 1 MB payloads) on 127.0.0.1:8080.
     public init(host: String = "127.0.0.1", port: Int = 8080, iceServers: [ICEServer] = [], token: String? = nil,
                 pingInterval: Int = 25_000, pingTimeout: Int = 20_000, maxPayload: Int = 1_000_000,
-                webDirectory: String? = nil) {
+                webDirectory: String? = nil, turnREST: TURNRESTSecret? = nil) {
         self.host = host
         self.port = port
         self.iceServers = iceServers
+        self.turnREST = turnREST
         self.token = token
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout

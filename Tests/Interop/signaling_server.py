@@ -1,5 +1,8 @@
 """Starts `linkup serve` for tests and wraps python-socketio clients that record the events they receive."""
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import queue
@@ -10,6 +13,11 @@ import time
 import socketio
 
 from linkup_probe import linkup_binary
+
+
+def turn_rest_credential(secret: str, username: str) -> str:
+    """The TURN REST password for `username` (coturn use-auth-secret): base64(HMAC-SHA1(secret, username))."""
+    return base64.b64encode(hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()).decode()
 
 
 class Server:

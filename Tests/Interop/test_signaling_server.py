@@ -3,6 +3,7 @@ upgrade to websocket) transports: every event and rule of PROTOCOL.md, token aut
 
 import json
 import signal
+import subprocess
 import time
 
 import pytest
@@ -10,7 +11,8 @@ import requests
 import socketio
 import websocket
 
-from signaling_server import Peer, Server
+from linkup_probe import linkup_binary
+from signaling_server import Peer, Server, turn_rest_credential
 
 TRANSPORTS = {"websocket": ["websocket"], "polling": ["polling"], "default": None}
 
@@ -58,9 +60,10 @@ def test_join_lists_peers_and_announces(connect, server):
     ack = alice.join("room-join", "alice")
     assert ack["self"] == {"id": alice.id, "name": "alice"}
     assert ack["peers"] == []
+    # The older turn:USER:PASS@HOST:PORT form: the credentials move beside the canonical URL.
     assert ack["iceServers"] == [
         {"urls": ["stun:127.0.0.1:3478"]},
-        {"urls": ["turn:127.0.0.1:3479"], "username": "user", "credential": "secret"},
+        {"urls": ["turn:127.0.0.1:3479?transport=udp"], "username": "user", "credential": "secret"},
     ]
     ack = bob.join("room-join", "bob")
     assert ack["peers"] == [{"id": alice.id, "name": "alice"}]
@@ -181,6 +184,45 @@ def test_leave_announces(connect):
     assert alice.call("leave", {"room": "room-leave"}) == {"ok": True}
     bob.expect("peer-left", room="room-leave", id=alice.id)
     assert bob.call("call", {"to": alice.id})["error"] == "not-in-room"
+
+
+def test_turn_rest_credentials():
+    """--turn-secret: every join ack lists the TURN URL with a username "<expiry>:<socket id>" and the credential
+    base64(HMAC-SHA1(secret, username)) that coturn's use-auth-secret checks (the addresses are only strings here)."""
+    server = Server("--ice-server", "stun:203.0.113.10:3478", "--ice-server", "turn:203.0.113.10:3478?transport=udp",
+                    "--turn-secret", "S", "--turn-ttl", "600")
+    peers = []
+    try:
+        for name in ["alice", "bob"]:
+            peer = Peer(server.url, ["websocket"], name=name)
+            peers.append(peer)
+            before = int(time.time())
+            servers = peer.join("room-turn", name)["iceServers"]
+            after = int(time.time())
+            assert servers[0] == {"urls": ["stun:203.0.113.10:3478"]}
+            assert servers[1]["urls"] == ["turn:203.0.113.10:3478?transport=udp"] and len(servers) == 2
+            assert set(servers[1]) == {"urls", "username", "credential"}
+            expiry, participant = servers[1]["username"].split(":")
+            assert participant == peer.id and before + 600 <= int(expiry) <= after + 600
+            assert servers[1]["credential"] == turn_rest_credential("S", servers[1]["username"])
+    finally:
+        for peer in peers:
+            peer.close()
+        server.stop()
+
+
+@pytest.mark.parametrize("arguments,message", [
+    (["--ice-server", "turn:x:99999", "--turn-user", "u:p"],
+     '--ice-server "turn:x:99999": the port must be 1 to 65535'),
+    (["--ice-server", "stun:x", "--turn-secret", "S"],
+     "--turn-secret needs an --ice-server turn: or turns: URL without credentials of its own"),
+    (["--ice-server", "turn:x", "--turn-secret", "S", "--turn-ttl", "0"],
+     "--turn-ttl must be a positive number of seconds, not 0"),
+])
+def test_ice_server_options_are_validated(arguments, message):
+    result = subprocess.run([linkup_binary(), "serve", "--port", "0", *arguments], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("transport", list(TRANSPORTS))

@@ -1,11 +1,12 @@
 """The web client's `ice=loopback` filter (call.js) on its own, in headless Chromium: which candidate lines it keeps
-from an SDP and from trickled candidates, in both directions. No call is placed: LinkUpCall is fed text only."""
+from an SDP and from trickled candidates, in both directions; and the RTCConfiguration its calls get (the join ack's
+iceServers, and iceTransportPolicy "relay" with the relay=1 flag). No call is placed: LinkUpCall is fed text only."""
 
 import json
 
 import pytest
 
-from browser import browser_factory, hook, open_client  # noqa: F401
+from browser import browser_factory, client_url, hook, open_client, wait_for  # noqa: F401
 from linkup_serve import linkup_serve, serve_unavailable
 
 SDP = "\r\n".join([
@@ -68,3 +69,28 @@ def test_without_the_flag_every_candidate_passes(page):
     assert kept_addresses(hook(page, f"filterCall.incomingSdp({json.dumps(SDP)})")) == \
         ["192.0.2.2", "127.0.0.1", "fd00::2", "::1", "127.0.0.2", "3f1a2b6c-1d2e-4f00-9a8b-0123456789ab.local",
          "203.0.113.9"]
+
+
+@pytest.mark.parametrize("query,policy", [("&relay=1", "relay"), ("&iceTransportPolicy=relay", "relay"), ("", "all")])
+def test_join_ack_ice_servers_reach_the_peer_connection(browser_factory, query, policy):
+    """The join ack's RTCIceServer entries (STUN, and TURN with minted credentials) and the relay flag make the
+    RTCConfiguration of calls, which Chromium accepts (it refuses TURN URLs without username and credential)."""
+    reason = serve_unavailable()
+    if reason:
+        pytest.skip(reason)
+    extra = ("--ice-server", "stun:203.0.113.10", "--ice-server", "turn:203.0.113.10?transport=udp",
+             "--turn-secret", "S")
+    with linkup_serve(extra=extra) as server:
+        page = browser_factory()
+        page.get(client_url(server.url, "relay-room", "alice") + query)
+        wait_for(page, "window.linkup !== undefined && window.linkup.self !== null", what="alice to join")
+        configuration = hook(page, "window.linkup.rtcConfiguration")
+        assert configuration["iceTransportPolicy"] == policy
+        stun, turn = configuration["iceServers"]
+        assert stun == {"urls": ["stun:203.0.113.10:3478"]}
+        assert turn["urls"] == ["turn:203.0.113.10:3478?transport=udp"]
+        assert turn["username"].endswith(":" + hook(page, "window.linkup.self.id")) and turn["credential"]
+        applied = hook(page, "(() => { const pc = new RTCPeerConnection(window.linkup.rtcConfiguration); "
+                             "const c = pc.getConfiguration(); pc.close(); return c; })()")
+        assert applied["iceTransportPolicy"] == policy
+        assert [entry["urls"] for entry in applied["iceServers"]] == [stun["urls"], turn["urls"]]

@@ -7,11 +7,10 @@ struct HubHarness {
     var hub: SignalingHub
     var now: Double = 1_000
 
-    init(token: String? = nil, iceServers: [ICEServer] = []) {
+    init(token: String? = nil, iceServers: [ICEServer] = [], turnREST: TURNRESTSecret? = nil) {
         let counter = Counter()
-        hub = SignalingHub(configuration: SignalingHubConfiguration(token: token, iceServers: iceServers)) {
-            "s\(counter.next())"
-        }
+        let configuration = SignalingHubConfiguration(token: token, iceServers: iceServers, turnREST: turnREST)
+        hub = SignalingHub(configuration: configuration) { "s\(counter.next())" }
     }
 
     mutating func send(_ connection: String, _ text: String) -> [SignalingHub.Output] {

@@ -10,7 +10,9 @@ struct RoomSession: Sendable {
     let room: String
     /// Our id and name as the server knows them.
     let me: PeerInfo
-    /// The STUN/TURN servers the server told us to use (LinkUp's ICE agent uses host candidates today).
+    /// The STUN/TURN servers the server told us to use, as `RTCIceServer` entries: each one's `parsedURLs` gives its
+    /// URLs as `ICEServerURL`s (scheme, host, port, transport), beside its `username` and `credential`. LinkUp's ICE
+    /// agent uses host candidates today; these are kept for gathering server-reflexive and relayed ones.
     let iceServers: [ICEServer]
 
     /// Connects to the server of `options` and joins its room as `options.name`, or `defaultName`.

@@ -34,7 +34,7 @@ extension SignalingHub {
                 participant(other).map { PeerInfo(id: other, name: $0.rooms[room] ?? $0.name) }
             }
             let ack = SignalingAck.joined(self: PeerInfo(id: id, name: name), peers: peers,
-                                          iceServers: configuration.iceServers)
+                                          iceServers: configuration.iceServers(for: id, now: now))
             let joined = SignalingEvent.peerJoined(room: room, id: id, name: name)
             let outputs = wasMember ? [] : others.flatMap { deliver(joined, to: $0) }
             return (ack, outputs)

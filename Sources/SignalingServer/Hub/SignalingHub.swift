@@ -55,7 +55,8 @@ public struct SignalingHub: Sendable {
     /// Whether `a` and `b` are in a call (ringing or established).
     public func inCall(_ a: String, _ b: String) -> Bool { calls.contains(CallPair(a, b)) }
 
-    /// A Socket.IO packet from `connection`; `now` is the time in milliseconds since the Unix epoch (chat `ts`).
+    /// A Socket.IO packet from `connection`; `now` is the wall-clock time in milliseconds since the Unix epoch (chat
+    /// `ts`, the expiry of minted TURN credentials).
     public mutating func receive(_ packet: SocketIOPacket, from connection: ConnectionID, now: Double) -> [Output] {
         guard packet.namespace == "/" else {
             // Only the main namespace exists (socket.io answers other namespaces with CONNECT_ERROR).
@@ -168,19 +169,5 @@ struct CallPair: Hashable, Comparable, Sendable {
 
     static func < (lhs: CallPair, rhs: CallPair) -> Bool {
         (lhs.first, lhs.second) < (rhs.first, rhs.second)
-    }
-}
-
-/// What the hub is configured with at startup.
-public struct SignalingHubConfiguration: Sendable {
-    /// When set, CONNECT must carry `auth.token` equal to this.
-    public var token: String?
-    /// The STUN/TURN servers listed in every `join` acknowledgement.
-    public var iceServers: [ICEServer]
-
-    /// A configuration.
-    public init(token: String? = nil, iceServers: [ICEServer] = []) {
-        self.token = token
-        self.iceServers = iceServers
     }
 }

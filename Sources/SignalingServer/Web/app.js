@@ -8,7 +8,9 @@
 // URL query: room, name, token prefill the form; autojoin=1 joins at once; autoaccept=1 accepts every incoming
 // call (for tests); server=URL talks to another signaling server than the page's origin; transport=polling (or
 // websocket) uses only that Engine.IO transport; ice=loopback offers, sends and accepts only loopback ICE candidates
-// (127.0.0.0/8 and ::1; for tests on machines whose traffic must stay on loopback, see call.js).
+// (127.0.0.0/8 and ::1; for tests on machines whose traffic must stay on loopback, see call.js); relay=1 (or
+// iceTransportPolicy=relay) makes calls use TURN relays only (RTCConfiguration.iceTransportPolicy "relay", for tests
+// of the TURN servers in the join acknowledgement's iceServers).
 //
 // window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
 "use strict";
@@ -18,6 +20,7 @@
     const params = new URLSearchParams(window.location.search);
     const autoaccept = params.get("autoaccept") === "1";
     const iceFilter = params.get("ice");
+    const relayOnly = params.get("relay") === "1" || params.get("iceTransportPolicy") === "relay";
 
     const app = {
         socket: null,
@@ -234,6 +237,7 @@
     function newCall(peerId, peerName, role) {
         const call = new LinkUpCall({
             peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers, iceFilter,
+            iceTransportPolicy: relayOnly ? "relay" : "all",
             signal: send, localVideo: $("local"), remoteVideo: $("remote"),
             onConnected: () => {
                 if (app.call === call) setCallState("in-call", `In call with ${call.peerName}`);
@@ -431,6 +435,10 @@
         get timing() { return app.lastCall ? app.lastCall.timing() : null; },
         /// The last call's ICE candidate lines: sent, dropped (by ice=loopback), received, ignored (by ice=loopback).
         get candidates() { return app.lastCall ? app.lastCall.candidates : null; },
+        /// The RTCConfiguration calls are made with: the join acknowledgement's iceServers and the transport policy.
+        get rtcConfiguration() {
+            return { iceServers: app.iceServers, iceTransportPolicy: relayOnly ? "relay" : "all" };
+        },
         join: (room, name, token) => join(room, name, token),
         leave: () => leave(),
         sendChat: (text) => send("chat", { room: app.room, text }),

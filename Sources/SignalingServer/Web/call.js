@@ -15,12 +15,14 @@
     class LinkUpCall {
         /// options: peerId, peerName, role ("caller" | "callee"), iceServers, signal(event, data) -> Promise,
         /// localVideo and remoteVideo (elements), onConnected(), onFailed(reason), onError(message),
-        /// iceFilter ("loopback" keeps only 127.0.0.0/8 and ::1 candidates; anything else keeps all).
+        /// iceFilter ("loopback" keeps only 127.0.0.0/8 and ::1 candidates; anything else keeps all),
+        /// iceTransportPolicy ("relay": TURN relays only; anything else: "all").
         constructor(options) {
             this.peerId = options.peerId;
             this.peerName = options.peerName || options.peerId;
             this.role = options.role;
             this.iceServers = options.iceServers || [];
+            this.iceTransportPolicy = options.iceTransportPolicy === "relay" ? "relay" : "all";
             this.signal = options.signal;
             this.localVideo = options.localVideo;
             this.remoteVideo = options.remoteVideo;
@@ -69,7 +71,7 @@
         async prepare() {
             const stream = await this.startMedia();
             if (this.closed) return false;
-            const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+            const pc = new RTCPeerConnection(this.rtcConfiguration());
             this.pc = pc;
             const kinds = new Set();
             if (stream) {
@@ -109,6 +111,12 @@
                 }
             };
             return true;
+        }
+
+        /// The RTCConfiguration of the peer connection: the join acknowledgement's iceServers (RTCIceServer
+        /// dictionaries, TURN entries with username and credential) and the transport policy.
+        rtcConfiguration() {
+            return { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy };
         }
 
         /// Caller: creates and sends the offer.
