@@ -176,6 +176,19 @@ public struct Peer {
         setConnectionState(.closed)
     }
 
+    /// Which path carries the call, for people: `relay (udp) via 203.0.113.10:3478 -> srflx 203.0.113.2:40001`,
+    /// or `host 127.0.0.1:5000 -> host 127.0.0.1:6000`.
+    public var pathDescription: String {
+        guard let pair = ice.selectedPair else { return "no path yet" }
+        let local: String
+        if pair.local.type == .relay, let server = ice.relayServer(for: pair.local.address) {
+            local = "relay (\(server.transport)) via \(server.address)"
+        } else {
+            local = "\(pair.local.type.rawValue) \(pair.local.base)"
+        }
+        return "\(local) -> \(pair.remote.type.rawValue) \(pair.remote.address)"
+    }
+
     /// The ICE agent's view, for stats and logs.
     public var iceState: ICEConnectionState { ice.state }
     /// The pair media flows on.

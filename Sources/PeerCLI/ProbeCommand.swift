@@ -60,6 +60,8 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Audio with --send-media: tone[:HZ], file:PATH.ogg, echo, none.")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
+    @OptionGroup(title: "STUN and TURN") var iceOptions: ICEServerCommandOptions
+
     /// Real media (CallMedia) rather than raw packets.
     var mediaMode: Bool { sendMedia || record != nil }
 
@@ -88,8 +90,16 @@ struct ProbeCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = PeerConfiguration()
         if !srtpProfile.isEmpty { configuration.srtpProfiles = srtpProfile.compactMap(Self.profile(named:)) }
+        do {
+            configuration.iceServers = try iceOptions.endpoints(for: iceOptions.servers(from: []))
+        } catch {
+            emit(["type": "error", "message": "\(error)"])
+            throw ExitCode.failure
+        }
+        configuration.ice.relayOnly = iceOptions.relayOnly
         let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
         let runtime = MachineRuntime(machine: peer)
+        if let caFile = iceOptions.caFile { await runtime.trustCertificateAuthorities(inFile: caFile) }
         var bound: [TransportAddress] = []
         if allInterfaces {
             bound = try await runtime.bind(try HostAddress.enumerate([.loopback]))
@@ -121,7 +131,13 @@ struct ProbeCommand: AsyncParsableCommand {
             media = callMedia
         }
         let consumer = Task { await tracker.consume(runtime.events) }
-        let input = LineReader()
+        let input = LineReader { candidate in
+            do {
+                try await runtime.withMachine { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
+            } catch {
+                printError("linkup probe: ignoring a candidate: \(error)")
+            }
+        }
 
         let negotiatedAt: Instant
         if answer {
@@ -136,6 +152,7 @@ struct ProbeCommand: AsyncParsableCommand {
                 return sdp
             }
             emit(["type": "answer", "sdp": sdp])
+            await tracker.descriptionEmitted()
         } else {
             let sdp = try await runtime.withMachine { peer, now in
                 let sdp = try peer.createOffer()
@@ -143,6 +160,7 @@ struct ProbeCommand: AsyncParsableCommand {
                 return sdp
             }
             emit(["type": "offer", "sdp": sdp])
+            await tracker.descriptionEmitted()
             let message = try await input.message(type: "answer")
             negotiatedAt = try await runtime.withMachine { peer, now in
                 try peer.setRemoteDescription(message.sdp, type: .answer, now: now)
@@ -159,7 +177,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let (profile, kinds, pair) = await runtime.withMachine { peer, _ in
             (peer.negotiatedProfile?.description ?? "?",
              Dictionary(uniqueKeysWithValues: peer.transceivers.map { ($0.mid.rawValue, $0.kind.rawValue) }),
-             peer.selectedPair?.description ?? "?")
+             peer.pathDescription)
         }
         await tracker.setKinds(kinds)
         let setup = connectedAt - negotiatedAt

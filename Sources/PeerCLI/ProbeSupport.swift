@@ -13,6 +13,18 @@ actor ProbeTracker: ChangeWaiting {
     var waiters: [CheckedContinuation<Void, Never>] = []
     /// The call media that also follows the events, in `--send-media` / `--record` mode.
     private var media: CallMedia?
+    /// Candidate lines held back until our description is printed (the other side needs its ufrag first).
+    private var heldCandidates: [[String: Any]]? = []
+
+    /// Our description is out: trickled candidates are printed from now on, the held ones first.
+    func descriptionEmitted() {
+        for line in heldCandidates ?? [] { emit(line) }
+        heldCandidates = nil
+    }
+
+    private func trickle(_ line: [String: Any]) {
+        if heldCandidates != nil { heldCandidates?.append(line) } else { emit(line) }
+    }
 
     /// Hands every event to `media` too (set before `consume` starts, so none is missed).
     func setMedia(_ media: CallMedia) { self.media = media }
@@ -37,6 +49,13 @@ actor ProbeTracker: ChangeWaiting {
                 printError("linkup probe: selected pair \(pair)")
             case let .dtlsConnected(profile):
                 printError("linkup probe: DTLS connected, \(profile)")
+            case let .localCandidate(candidate, mid, index):
+                trickle(["type": "candidate", "candidate": candidate.candidateString, "sdpMid": mid.rawValue,
+                         "sdpMLineIndex": index])
+            case .localCandidatesComplete:
+                trickle(["type": "candidate", "candidate": NSNull()])
+            case let .iceServerError(sentence):
+                printError("linkup probe: \(sentence)")
             default:
                 break
             }
@@ -64,30 +83,74 @@ actor ProbeTracker: ChangeWaiting {
     }
 }
 
-/// Reads JSON-line messages from standard input on a thread of its own (reading blocks).
-final class LineReader: Sendable {
+/// Reads JSON-line messages from standard input on a thread of its own (reading blocks), from the start to the end
+/// of input. Trickled candidates (`{"type":"candidate","candidate":...}`, null for end-of-candidates) go to
+/// `onCandidate` as they arrive, whatever the probe is waiting for; other messages queue for `message(type:)`.
+actor LineReader {
     /// A message with its type and, for descriptions, the SDP.
     struct Message: Sendable {
         var type: String
         var sdp: String
+        var candidate: String?
     }
 
-    func nextLine() async -> String? {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: readLine()) }.start()
+    private var queue: [Message] = []
+    private var waiter: CheckedContinuation<Message?, Never>?
+    private var finished = false
+    private let onCandidate: @Sendable (String?) async -> Void
+
+    /// Starts reading standard input; `onCandidate` receives each trickled candidate (nil: end-of-candidates).
+    init(onCandidate: @escaping @Sendable (String?) async -> Void) {
+        self.onCandidate = onCandidate
+        Thread { [weak self] in
+            while let line = readLine() {
+                let semaphore = DispatchSemaphore(value: 0)
+                Task {
+                    await self?.received(line)
+                    semaphore.signal()
+                }
+                semaphore.wait()
+            }
+            Task { await self?.finish() }
+        }.start()
+    }
+
+    private func received(_ line: String) async {
+        guard let data = line.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let type = object["type"] as? String else {
+            printError("linkup probe: ignoring input that is not a JSON message: \(line.prefix(80))")
+            return
         }
+        if type == "candidate" {
+            await onCandidate(object["candidate"] as? String)
+            return
+        }
+        let message = Message(type: type, sdp: object["sdp"] as? String ?? "")
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: message)
+        } else {
+            queue.append(message)
+        }
+    }
+
+    private func finish() {
+        finished = true
+        waiter?.resume(returning: nil)
+        waiter = nil
+    }
+
+    private func next() async -> Message? {
+        if !queue.isEmpty { return queue.removeFirst() }
+        if finished { return nil }
+        return await withCheckedContinuation { waiter = $0 }
     }
 
     /// The next message of `type`; other messages are skipped. Throws on end of input unless `allowEOF`.
     func message(type: String, allowEOF: Bool = false) async throws -> Message {
-        while let line = await nextLine() {
-            guard let data = line.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let messageType = object["type"] as? String else {
-                printError("linkup probe: ignoring input that is not a JSON message: \(line.prefix(80))")
-                continue
-            }
-            if messageType == type { return Message(type: messageType, sdp: object["sdp"] as? String ?? "") }
+        while let message = await next() {
+            if message.type == type { return message }
         }
         if allowEOF { return Message(type: type, sdp: "") }
         printError("linkup probe: input ended while waiting for \"\(type)\"")

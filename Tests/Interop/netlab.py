@@ -341,6 +341,20 @@ class NatLab:
             self.run("nat" + n, ["nft", "-f", "-"], input=_nft_ruleset(masquerade), check=True)
             if self._initial_block_udp:
                 self.block_udp("nat" + n, True)
+        # The rest of the "internet": on the server and the routers, a default route into a veth pair whose other
+        # end is in the same namespace and drops everything, so datagrams for addresses nobody here owns (the other
+        # LAN's private addresses) vanish, as they would on a real network. Without it the kernel fails such sends
+        # at once (ENETUNREACH), and coturn answers a failed relay send by closing the whole allocation. (This
+        # kernel has no dummy interfaces; the pair never leaves the namespace.)
+        for host in ("pub", "nat1", "nat2"):
+            namespace = self.ns(host)
+            _ip("link", "add", "void", "type", "veth", "peer", "name", "voidsink", namespace=namespace)
+            _ip("link", "set", "void", "up", namespace=namespace)
+            _ip("link", "set", "voidsink", "up", namespace=namespace)
+            _ip("route", "add", "default", "dev", "void", namespace=namespace)
+            self.run(host, ["nft", "-f", "-"], check=True, input=(
+                "table inet void {\n  chain sink {\n    type filter hook prerouting priority -300;\n"
+                "    iifname \"voidsink\" drop\n  }\n}\n"))
 
     def _write_hosts(self, host):
         """`ip netns exec` bind-mounts /etc/netns/<ns>/hosts over /etc/hosts: programs started in the lab resolve

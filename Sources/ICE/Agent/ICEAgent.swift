@@ -276,6 +276,9 @@ public struct ICEAgent {
         // A server-reflexive candidate is replaced by its base, whose host candidate is paired already, so its
         // pairs would be redundant (RFC 8445 §6.1.2.4).
         guard local.type != .srflx else { return }
+        // Loopback reaches only loopback: a pair across would fail (or make the kernel refuse the send), and a
+        // TURN server refuses to relay to a loopback peer.
+        guard local.address.ip.isLoopback == remote.address.ip.isLoopback else { return }
         guard local.address.ip.isV6 == remote.address.ip.isV6, local.component == remote.component else { return }
         let pair = CandidatePair(local: local, remote: remote)
         guard pairIndex(pair.key) == nil, pairs.count < configuration.maximumPairs else { return }

@@ -84,6 +84,11 @@ extension ICEAgent {
         !gathering.relayedAddresses.isEmpty && gathering.relayedAddresses.contains(local)
     }
 
+    /// The TURN server behind the relayed candidate at `address`, if it is one of ours.
+    public func relayServer(for address: TransportAddress) -> ICEServerEndpoint? {
+        gathering.relays.first { $0.candidate?.address == address }?.client.server
+    }
+
     /// Sends a datagram of an upper layer (DTLS, SRTP): through the TURN allocation when it leaves from a relayed
     /// candidate, as it is otherwise. The result comes out of `pollOutput()`.
     public mutating func send(_ datagram: Datagram, now: Instant) {
@@ -271,7 +276,7 @@ extension ICEAgent {
         gathering.relays[index].done = true
         gathering.relayedAddresses.insert(relayed)
         // Permissions for every peer address already known, so their checks are let in (RFC 8656 §9).
-        for remote in remoteCandidates where remote.address.ip.isV6 == relayed.ip.isV6 {
+        for remote in remoteCandidates where remote.address.ip.isV6 == relayed.ip.isV6 && !remote.address.ip.isLoopback {
             gathering.relays[index].client.createPermission(for: remote.address.ip, now: now)
         }
         addLocalCandidate(candidate, now: now)
@@ -297,6 +302,7 @@ extension ICEAgent {
 
     /// Asks every allocation to let `remote` in (called when a remote candidate is learnt).
     mutating func permitOnRelays(_ remote: Candidate, now: Instant) {
+        guard !remote.address.ip.isLoopback else { return }  // no TURN server relays to loopback
         for index in gathering.relays.indices where gathering.relays[index].client.state == .allocated
             && gathering.relays[index].client.relayedAddress?.ip.isV6 == remote.address.ip.isV6 {
             gathering.relays[index].client.createPermission(for: remote.address.ip, now: now)

@@ -29,6 +29,8 @@ struct BotCommand: AsyncParsableCommand {
 
     @OptionGroup var signaling: SignalingOptions
 
+    @OptionGroup(title: "STUN and TURN") var iceOptions: ICEServerCommandOptions
+
     @Option(help: "echo, record or play.")
     var mode: Mode
 
@@ -93,8 +95,18 @@ struct BotCommand: AsyncParsableCommand {
             printError("linkup bot: \(error)")
             throw ExitCode.failure
         }
+        let network: CallNetwork
+        do {
+            network = try iceOptions.network(signaling, joinAck: session.iceServers)
+        } catch {
+            printError("linkup bot: \(error)")
+            await session.leave()
+            throw ExitCode.failure
+        }
+        printError("linkup bot: ICE servers: " + (network.iceServers.isEmpty ? "none (host candidates only)"
+            : network.iceServers.map(\.description).joined(separator: ", ")) + (network.relayOnly ? "; relay only" : ""))
         let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
-                                addresses: signaling.bindAddresses, acceptsCalls: true, maximumCalls: maxCalls,
+                                network: network, acceptsCalls: true, maximumCalls: maxCalls,
                                 hooks: media.hooks)
         let pump = session.pump(into: router, verbose: true)
         printError("linkup bot: \(mode.rawValue) bot \"\(session.me.name)\" (\(session.me.id)) is in room " +

@@ -30,6 +30,8 @@ struct CallCommand: AsyncParsableCommand {
 
     @OptionGroup var signaling: SignalingOptions
 
+    @OptionGroup(title: "STUN and TURN") var iceOptions: ICEServerCommandOptions
+
     @Option(help: "Call the participant with this name (default: the first other participant).")
     var to: String?
 
@@ -88,8 +90,19 @@ struct CallCommand: AsyncParsableCommand {
         try plan.checkSources()
         let media = MediaRegistry(plan: plan)
         let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
+        let network: CallNetwork
+        do {
+            network = try iceOptions.network(signaling, joinAck: session.iceServers)
+        } catch {
+            await session.leave()
+            throw error
+        }
+        if !json {
+            printError("linkup call: ICE servers: " + (network.iceServers.isEmpty ? "none (host candidates only)"
+                : network.iceServers.map(\.description).joined(separator: ", ")) + (network.relayOnly ? "; relay only" : ""))
+        }
         let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
-                                addresses: signaling.bindAddresses, acceptsCalls: answer, maximumCalls: 1,
+                                network: network, acceptsCalls: answer, maximumCalls: 1,
                                 hooks: media.hooks)
         let pump = session.pump(into: router, verbose: !json)
         defer { pump.cancel() }

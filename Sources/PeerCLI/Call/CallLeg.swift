@@ -37,6 +37,11 @@ actor CallLeg: ChangeWaiting {
     private var pendingCandidates: [String?] = []
     private var hasRemoteDescription = false
     private var hasSentDescription = false
+    /// Local candidates found while our description was being made and sent; trickled once it is out (the remote
+    /// side ignores the ones its description already had).
+    private var candidatesBeforeDescription: [ICECandidateInit] = []
+    /// Every local candidate has been found (end-of-candidates is due once our description is out).
+    private var gatheringComplete = false
     private var consumer: Task<Void, Never>?
     var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -60,12 +65,16 @@ actor CallLeg: ChangeWaiting {
 
     /// A leg with its sockets bound on `addresses` (nil: every up interface, loopback included) and its
     /// candidates gathered. `signal` sends what the remote side must hear.
-    static func make(remoteID: String, remoteName: String, addresses: [IPAddress]?,
+    static func make(remoteID: String, remoteName: String, network: CallNetwork,
                      signal: @escaping @Sendable (CallSignal) async -> Void) async throws -> CallLeg {
-        let peer = try Peer(random: SystemRandomNumberGenerator())
+        var configuration = PeerConfiguration()
+        configuration.iceServers = network.iceServers
+        configuration.ice.relayOnly = network.relayOnly
+        let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
         let runtime = MachineRuntime(machine: peer)
+        if let caFile = network.caFile { await runtime.trustCertificateAuthorities(inFile: caFile) }
         var bound: [TransportAddress] = []
-        if let addresses {
+        if let addresses = network.addresses {
             for address in addresses { bound.append(try await runtime.bind(address)) }
         } else {
             bound = try await runtime.bind(try HostAddress.enumerate([.loopback]))
@@ -150,23 +159,38 @@ actor CallLeg: ChangeWaiting {
 
     private func descriptionSent() async {
         hasSentDescription = true
-        // Every candidate is in the description already: gathering finished before it was made.
-        await signal(.candidate(nil))
+        let early = candidatesBeforeDescription
+        candidatesBeforeDescription.removeAll()
+        for candidate in early { await signal(.candidate(candidate)) }
+        if gatheringComplete { await signal(.candidate(nil)) }
     }
 
     // MARK: Events
 
     private func handle(_ event: PeerEvent) async {
         switch event {
-        case let .localCandidate(candidate, mid, index) where hasSentDescription:
-            await signal(.candidate(ICECandidateInit(candidate: "candidate:" + candidate.attributeValue,
-                                                  sdpMid: mid.rawValue, sdpMLineIndex: index)))
+        case let .localCandidate(candidate, mid, index):
+            // Host candidates are in our description; server-reflexive and relayed ones trickle in later.
+            let trickled = ICECandidateInit(candidate: "candidate:" + candidate.attributeValue,
+                                            sdpMid: mid.rawValue, sdpMLineIndex: index)
+            if hasSentDescription {
+                await signal(.candidate(trickled))
+            } else {
+                candidatesBeforeDescription.append(trickled)
+            }
+        case .localCandidatesComplete:
+            gatheringComplete = true
+            if hasSentDescription { await signal(.candidate(nil)) }
+        case let .iceServerError(sentence):
+            printError("linkup: \(sentence)")
         case .connectionStateChanged(.connected):
             if connectedAt == nil {
-                connectedAt = RuntimeClock.now()
+                let now = RuntimeClock.now()
+                // The description first: whoever waits for `connectedAt` reads it next.
                 transportDescription = await runtime.withMachine { peer, _ in
-                    "\(peer.negotiatedProfile?.description ?? "?") over \(peer.selectedPair?.description ?? "?")"
+                    "\(peer.negotiatedProfile?.description ?? "?") over \(peer.pathDescription)"
                 }
+                connectedAt = now
             }
             wakeWaiters()
         case let .failed(error):

@@ -26,7 +26,7 @@ actor CallRouter: ChangeWaiting {
     }
 
     private let signaling: any CallSignaling
-    private let addresses: [IPAddress]?
+    private let network: CallNetwork
     private let hooks: MediaHooks
     /// Whether incoming calls are accepted (bots, `linkup call --answer`); otherwise they are rejected as busy.
     private let acceptsCalls: Bool
@@ -44,10 +44,10 @@ actor CallRouter: ChangeWaiting {
     /// Every leg that started, in order (kept after they end, for summaries).
     private(set) var history: [CallLeg] = []
 
-    init(signaling: any CallSignaling, addresses: [IPAddress]?, acceptsCalls: Bool, maximumCalls: Int = 64,
+    init(signaling: any CallSignaling, network: CallNetwork, acceptsCalls: Bool, maximumCalls: Int = 64,
          hooks: MediaHooks) {
         self.signaling = signaling
-        self.addresses = addresses
+        self.network = network
         self.acceptsCalls = acceptsCalls
         self.maximumCalls = maximumCalls
         self.hooks = hooks
@@ -137,7 +137,7 @@ actor CallRouter: ChangeWaiting {
     private func startLeg(remoteID: String, remoteName: String, asCaller: Bool, offer: String?) async {
         let signaling = self.signaling
         do {
-            let leg = try await CallLeg.make(remoteID: remoteID, remoteName: remoteName, addresses: addresses) {
+            let leg = try await CallLeg.make(remoteID: remoteID, remoteName: remoteName, network: network) {
                 signal in
                 do {
                     switch signal {
