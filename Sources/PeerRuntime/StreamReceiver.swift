@@ -29,9 +29,20 @@ final class StreamReceiver<Machine: SansIOMachine>: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    /// A failed TLS handshake says what to check; other errors are shown as they are.
+    static func sentence(for error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its TLS certificate could not be verified against the trusted authorities or does not name " +
+                "the server (with a private CA, give --ca-file): \(text)"
+        }
+        if text.contains("handshakeFailed") { return "the TLS handshake failed: \(text)" }
+        return text
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         let id = id
-        let reason = error.map { "\($0)" } ?? "the server closed the connection"
+        let reason = error.map(Self.sentence) ?? "the server closed the connection"
         runtime?.assumeIsolated { $0.streamClosed(id, reason: reason) }
     }
 }

@@ -140,6 +140,14 @@ table ip lab {{
     chain udp_block {{
         type filter hook forward priority filter - 1; policy accept;
     }}
+    chain input {{
+        # Unsolicited datagrams to the router itself are dropped here, before conntrack confirms an entry for them:
+        # a confirmed entry (a "connection" to the router) would clash with the mapping the LAN host's own packet to
+        # that peer needs a moment later, and masquerade would then pick another port, turning the cone NAT into a
+        # symmetric one for exactly the hole punching ICE does. Home routers drop such datagrams silently, too.
+        type filter hook input priority filter; policy accept;
+        iifname "wan" ct state new drop
+    }}
     chain forward {{
         type filter hook forward priority filter; policy accept;
         iifname "wan" ct state established,related accept

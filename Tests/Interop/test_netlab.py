@@ -60,17 +60,17 @@ def test_lan_hosts_reach_the_server_only_through_their_nat(natlab, deadline):
         with lab.socket(lan) as udp:
             assert stun_mapped_address(udp, (lab.turn_server, TURN_PORT))[0] == lab.addr(nat)
 
-    # lan1 cannot reach lan2: nat1 has no route to the other LAN and answers "unreachable"; nothing arrives.
+    # lan1 cannot reach lan2: nat1 sends the other LAN's private addresses into the void, as the internet would
+    # (no ICMP error either); nothing arrives.
     with lab.socket("lan2", kind=socket.SOCK_STREAM) as listener, lab.socket("lan2") as receiver:
         listener.bind((lab.addr("lan2"), 4000))
         listener.listen()
         receiver.bind((lab.addr("lan2"), 4000))
         receiver.settimeout(0.5)
         with lab.socket("lan1", kind=socket.SOCK_STREAM) as tcp:
-            tcp.settimeout(2)
-            with pytest.raises(OSError) as failure:
+            tcp.settimeout(1)
+            with pytest.raises(TimeoutError):
                 tcp.connect((lab.addr("lan2"), 4000))
-            assert not isinstance(failure.value, TimeoutError), "expected an ICMP error, not silence"
         with lab.socket("lan1") as udp:
             udp.sendto(b"direct", (lab.addr("lan2"), 4000))
         with pytest.raises(TimeoutError):
