@@ -36,10 +36,13 @@ extension Peer {
         }
         var description = baseDescription()
         var accepted: [Mid] = []
+        // A new answer takes the DTLS client role; once DTLS exists, every later answer keeps the role it has
+        // (RFC 8842 §5.3: a renegotiation does not change the association).
+        let setup: SetupRole = dtlsRole == .server && dtls != nil ? .passive : .active
         for section in offer.media {
             guard let mid = section.mid else { continue }
             if let transceiver = transceivers.first(where: { $0.mid == mid }), !transceiver.isStopped {
-                description.media.append(mediaSection(for: transceiver, setup: .active))
+                description.media.append(mediaSection(for: transceiver, setup: setup))
                 accepted.append(mid)
             } else {
                 var rejected = MediaDescription(kind: section.kind, port: 0, proto: section.proto,
@@ -57,12 +60,13 @@ extension Peer {
         let description = try parse(text, what: "local")
         switch (type, signalingState) {
         case (.offer, .stable), (.offer, .haveLocalOffer):
+            if signalingState == .stable { previousLocalDescription = localDescription }
             isOfferer = true
             signalingState = .haveLocalOffer
             ice.setRole(.controlling)
         case (.answer, .haveRemoteOffer):
             signalingState = .stable
-            dtlsRole = .client
+            if dtls == nil { dtlsRole = .client }
             startTransport(now: now)
         default:
             throw PeerError(.invalidState, "cannot set a local \(type.rawValue) while \(signalingState.rawValue)")
@@ -76,6 +80,15 @@ extension Peer {
         lastNow = now
         let description = try parse(text, what: "remote")
         switch (type, signalingState) {
+        case (.offer, .stable) where isNegotiated:
+            // A renegotiation (RFC 8829 §5.8): the transceivers, SSRCs and DTLS stay; new ICE credentials mean
+            // the offerer restarted ICE, and the answerer restarts too (RFC 8445 §9).
+            ice.setRole(.controlled)
+            try checkRenegotiation(description)
+            if let credentials = Self.iceCredentials(of: description), credentials != ice.remoteCredentials {
+                ice.restart(now: now)
+            }
+            signalingState = .haveRemoteOffer
         case (.offer, .stable):
             isOfferer = false
             ice.setRole(.controlled)
@@ -172,6 +185,46 @@ extension Peer {
         }
     }
 
+    /// True once an offer/answer exchange has completed: later offers renegotiate.
+    var isNegotiated: Bool { remoteDescription != nil && localDescription != nil && dtlsRole != nil }
+
+    /// The ICE ufrag and password of a description's bundled (first usable) section.
+    static func iceCredentials(of description: SessionDescription) -> ICECredentials? {
+        guard let first = description.media.first(where: { $0.port != 0 }),
+              let ufrag = first.iceUfrag ?? description.iceUfrag, let pwd = first.icePwd ?? description.icePwd
+        else { return nil }
+        return ICECredentials(ufrag: ufrag, pwd: pwd)
+    }
+
+    /// What a renegotiating offer may not change here: the DTLS certificate (a new association is not supported).
+    func checkRenegotiation(_ offer: SessionDescription) throws(PeerError) {
+        let first = offer.media.first { $0.port != 0 }
+        let fingerprints = (first?.fingerprints.isEmpty ?? true) ? offer.fingerprints : first?.fingerprints ?? []
+        if let remoteFingerprint, let offered = fingerprints.first(where: \.isSHA256),
+           offered.bytes != remoteFingerprint.bytes {
+            throw PeerError(.incompatible, "the new offer changes the DTLS certificate mid-call, which LinkUp does " +
+                            "not support (start a new call instead)")
+        }
+    }
+
+    /// Takes back this side's offer (JSEP "rollback", RFC 8829 §4.1.8.2): used when both sides offered at once and
+    /// this side yields, to answer the other side's offer instead.
+    public mutating func rollback() throws(PeerError) {
+        guard signalingState == .haveLocalOffer else {
+            throw PeerError(.invalidState, "there is no local offer to roll back (state \(signalingState.rawValue))")
+        }
+        signalingState = .stable
+        if let previous = previousLocalDescription { localDescription = previous }
+    }
+
+    /// Restarts ICE (RFC 8445 §9) before a new offer: `createOffer` then carries new credentials, checks start
+    /// again once the answer arrives, and media goes on over the old path until a new one is selected.
+    public mutating func restartICE(now: Instant) {
+        lastNow = now
+        ice.restart(now: now)
+        drainICE(now: now)
+    }
+
     /// Builds this side's transceivers from an offer: common codecs in the offerer's order and numbering.
     mutating func acceptOffer(_ offer: SessionDescription) throws(PeerError) {
         transceivers = []
@@ -238,11 +291,14 @@ extension Peer {
             throw PeerError(.incompatible, "the remote side does not support rtcp-mux, which LinkUp requires")
         }
         remoteFingerprint = DTLSFingerprint(algorithm: "sha-256", bytes: fingerprint.bytes)
-        switch first.setup ?? description.setup ?? .actpass {
-        case .active: dtlsRole = .server
-        case .passive: dtlsRole = .client
-        case .actpass: dtlsRole = isOfferer ? .server : .client
-        default: dtlsRole = .client
+        // Once DTLS runs, its role is fixed: a renegotiation's setup attribute does not change it.
+        if dtls == nil {
+            switch first.setup ?? description.setup ?? .actpass {
+            case .active: dtlsRole = .server
+            case .passive: dtlsRole = .client
+            case .actpass: dtlsRole = isOfferer ? .server : .client
+            default: dtlsRole = .client
+            }
         }
         ice.setRemoteCredentials(ICECredentials(ufrag: ufrag, pwd: pwd), now: now)
 

@@ -49,6 +49,8 @@ public struct Peer {
     var sessionID: UInt64
     var sessionVersion: UInt64 = 1
     var pendingOffer: SessionDescription?
+    /// The local description before the current offer, restored by `rollback()`.
+    var previousLocalDescription: SessionDescription?
     var remoteFingerprint: DTLSFingerprint?
     var dtlsRole: DTLSRole?
     var outbound: SRTPContext?
@@ -193,6 +195,9 @@ public struct Peer {
     public var iceState: ICEConnectionState { ice.state }
     /// The pair media flows on.
     public var selectedPair: CandidatePair? { ice.selectedPair }
+    /// True once every local candidate has been found (end-of-candidates is due); false again while an ICE
+    /// restart re-checks the STUN and TURN servers.
+    public var localGatheringComplete: Bool { ice.localGatheringComplete }
     /// This side's ICE credentials.
     public var localICECredentials: ICECredentials { ice.localCredentials }
 

@@ -10,7 +10,8 @@ extension ICEAgent {
                  "\(configuration.consentTimeout) (RFC 7675)")
             return
         }
-        if now >= lastConsentResponse + configuration.disconnectedTimeout, state != .disconnected {
+        // While the checks of an ICE restart run (checking), the restart is the repair already under way.
+        if now >= lastConsentResponse + configuration.disconnectedTimeout, state == .connected || state == .completed {
             setState(.disconnected)
         }
         if let nextConsentAt, now >= nextConsentAt {

@@ -157,7 +157,10 @@ extension ICEAgent {
     }
 
     private func isBetter(_ key: PairKey, than other: PairKey) -> Bool {
-        guard let a = pairIndex(key), let b = pairIndex(other) else { return false }
+        guard let a = pairIndex(key) else { return false }
+        // A pair that is no longer in the checklist (the selected pair of before an ICE restart) yields to any
+        // pair the new checks validate.
+        guard let b = pairIndex(other) else { return true }
         return a < b
     }
 

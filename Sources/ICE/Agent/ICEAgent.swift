@@ -78,8 +78,9 @@ public struct ICEAgent {
 
     var configuration: Configuration
     var random: any RandomNumberGenerator
-    /// This side's credentials; checks sent to us are keyed with `localCredentials.pwd`.
-    public let localCredentials: ICECredentials
+    /// This side's credentials; checks sent to us are keyed with `localCredentials.pwd`. An ICE restart draws
+    /// new ones.
+    public internal(set) var localCredentials: ICECredentials
     /// The peer's credentials, once known from its SDP.
     public private(set) var remoteCredentials: ICECredentials?
     /// The current role.
@@ -113,6 +114,8 @@ public struct ICEAgent {
     var lastConsentResponse: Instant?
     var nextConsentAt: Instant?
     var gathering = Gathering()
+    /// How many times ICE was restarted (for stats).
+    public internal(set) var restartCount = 0
     /// True once `finishGathering()` was called: every local candidate has been announced.
     public internal(set) var localGatheringComplete = false
 
@@ -200,6 +203,36 @@ public struct ICEAgent {
     public mutating func setRemoteGatheringComplete(now: Instant) {
         remoteGatheringComplete = true
         updateFailureIfExhausted(now: now)
+    }
+
+    /// Restarts ICE (RFC 8445 §9): new local credentials, and the peer's credentials and candidates forgotten
+    /// until its next description brings new ones; every pair is checked again. Local candidates and TURN
+    /// allocations are kept. Media goes on over the selected pair until a pair of the new checks replaces it, and
+    /// consent gets a fresh `consentTimeout` to recover in. Works from `failed` too.
+    public mutating func restart(now: Instant) {
+        guard state != .closed else { return }
+        localCredentials = ICECredentials.random(using: &random)
+        remoteCredentials = nil
+        remoteCandidates.removeAll()
+        remoteGatheringComplete = false
+        pairs.removeAll()
+        triggeredQueue.removeAll()
+        transactions.removeAll()
+        nominateOnSuccess.removeAll()
+        nominationPending = nil
+        firstCheckAt = nil
+        firstValidAt = nil
+        failureReason = nil
+        // The old pair stays selected (not nominated any more) so media flows until a new pair takes over.
+        selectedPair?.nominated = false
+        if selectedPair != nil {
+            lastConsentResponse = now
+            scheduleConsent(after: now)
+        }
+        restartCount += 1
+        state = .checking
+        emit(.stateChanged(.checking))
+        regatherAfterRestart(now: now)
     }
 
     /// Stops every check, deletes the TURN allocations, and reports `closed`.

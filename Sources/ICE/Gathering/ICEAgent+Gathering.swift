@@ -242,6 +242,11 @@ extension ICEAgent {
                 relayAllocated(index, relayed: relayed, mapped: mapped, now: now)
             case let .event(.failed(error)):
                 relayFailed(index, error, now: now)
+            case .event(.refreshed):
+                if !gathering.relays[index].done {
+                    gathering.relays[index].done = true
+                    checkGatheringComplete()
+                }
             case let .event(.permissionFailed(ip, error)):
                 emit(.serverError(error.message))
                 if let relayed = gathering.relays[index].candidate?.address {
@@ -320,6 +325,29 @@ extension ICEAgent {
     private mutating func completeGathering() {
         localGatheringComplete = true
         emit(.gatheringComplete)
+    }
+
+    /// On an ICE restart, checks every allocation is still there (a NAT may have forgotten our mapping: then the
+    /// server no longer knows us, answers 437, and a new allocation gives a new relayed candidate), and asks the
+    /// STUN servers again; gathering is complete again once they have answered.
+    mutating func regatherAfterRestart(now: Instant) {
+        var pending = false
+        for index in gathering.relays.indices where gathering.relays[index].client.refreshNow(now: now) {
+            gathering.relays[index].done = false
+            pending = true
+            drainRelay(index, now: now)
+        }
+        for index in gathering.queries.indices {
+            let old = gathering.queries[index]
+            let query = ServerReflexiveQuery(base: old.base, server: old.server, random: &random,
+                                             initialTimeout: configuration.stunRetransmissionTimeout, now: now)
+            gathering.queries[index] = query
+            outputs.append(.transmit(Datagram(local: query.base, remote: query.server.address, payload: query.bytes)))
+            pending = true
+        }
+        guard pending else { return }
+        localGatheringComplete = false
+        gathering.deadline = now + configuration.gatheringTimeout
     }
 
     /// Deletes every allocation (Refresh with LIFETIME 0) and closes their connections.

@@ -110,6 +110,7 @@ extension TURNClient {
             guard lifetime > 0 else { return }
             reallocations = 0
             scheduleRefresh(lifetime: message.lifetime ?? lifetime, now: now)
+            outputs.append(.event(.refreshed))
         case let .createPermission(ip):
             installPermission(ip, now: now)
         case let .channelBind(number, peer):
@@ -156,6 +157,9 @@ extension TURNClient {
             // learn the new relayed address from the `allocated` event the new allocation reports.
             reallocations += 1
             clearAllocation()
+            // The nonce belonged to the lost allocation's session: start over as a new client would.
+            key = nil
+            nonce = nil
             state = .allocating
             sendRequest(.allocate, now: now)
             return

@@ -51,6 +51,8 @@ public struct TURNClient {
         case failed(TURNError)
         /// A permission or channel for `peer` could not be installed; datagrams for it are dropped.
         case permissionFailed(peer: IPAddress, TURNError)
+        /// A Refresh succeeded: the server still has the allocation on this 5-tuple.
+        case refreshed
     }
 
     /// One thing for the owner to do.
@@ -219,6 +221,17 @@ public struct TURNClient {
         case .request:
             return nil
         }
+    }
+
+    /// Refreshes the allocation now rather than at its timer: the answer tells whether the server still knows this
+    /// client's 5-tuple (a NAT that forgot its mapping gives a new one, and a 437 then makes a new allocation).
+    /// Returns false when there is nothing to refresh, or a refresh is already under way.
+    @discardableResult
+    public mutating func refreshNow(now: Instant) -> Bool {
+        guard state == .allocated, !transactions.values.contains(where: { $0.request.isRefresh }) else { return false }
+        refreshAt = nil
+        sendRequest(.refresh(lifetime: configuration.requestedLifetime), now: now)
+        return true
     }
 
     /// Deletes the allocation (Refresh with LIFETIME 0, sent once: the owner is going away) and stops every timer.

@@ -137,6 +137,9 @@ struct CallCommand: AsyncParsableCommand {
                            "(\(summary.transport))")
             }
             summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt)
+            summary.transport = await leg.transportDescription
+            summary.iceRestarts = await leg.restarts
+            summary.longestGapMs = await leg.longestGap?.milliseconds
         } catch let error as CallError {
             summary.endReason = error.description
             summary.failed = true
@@ -172,7 +175,9 @@ struct CallCommand: AsyncParsableCommand {
     private func runMedia(router: CallRouter, media: MediaRegistry, leg: CallLeg, from start: Instant) async -> String? {
         let end = start + .milliseconds(Int64(duration * 1000))
         var nextLine = start + .seconds(1)
+        let restartRequests = RestartSignal()
         while RuntimeClock.now() < end {
+            if restartRequests.take() { await leg.restartICE(reason: "asked for with SIGUSR1") }
             if await router.isIdle { return await media.results.first?.reason }
             if !json, RuntimeClock.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)

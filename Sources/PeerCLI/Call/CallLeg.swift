@@ -105,8 +105,21 @@ actor CallLeg: ChangeWaiting {
 
     // MARK: Offer / answer
 
+    /// True for the side that placed the call: in glare (both sides offering at once) the other side yields.
+    private(set) var isCaller = false
+    /// An ICE restart of ours waits for its answer.
+    private var restartPending = false
+    /// ICE restarts so far, and when the last one was asked for.
+    private(set) var restarts = 0
+    private var lastRestartAt: Instant?
+    /// When the path broke (ICE disconnected) and when media resumed on a new one, for the note a user reads.
+    private var disconnectedAt: Instant?
+    /// The longest time without a working path so far.
+    private(set) var longestGap: Duration?
+
     /// Creates and sends our offer (we placed the call).
     func sendOffer() async throws {
+        isCaller = true
         let sdp = try await runtime.withMachine { peer, now in
             let sdp = try peer.createOffer()
             try peer.setLocalDescription(sdp, type: .offer, now: now)
@@ -116,14 +129,29 @@ actor CallLeg: ChangeWaiting {
         await descriptionSent()
     }
 
-    /// Applies the remote offer, then creates and sends our answer (we were called).
+    /// Applies the remote offer, then creates and sends our answer: the first offer of a call we were called in,
+    /// or a later one from either side (an ICE restart). When both sides offered at once, the callee rolls back
+    /// its own offer and answers; the caller ignores the callee's offer, whose side will answer ours (JSEP glare).
     func answer(offer: String) async throws {
-        let sdp = try await runtime.withMachine { peer, now in
+        let (glare, renegotiation) = await runtime.withMachine { peer, _ in
+            (peer.signalingState == .haveLocalOffer, peer.remoteDescription != nil)
+        }
+        if renegotiation { printError("linkup: \(remoteName) sent a new offer (ICE restart); answering") }
+        if glare {
+            guard !isCaller else {
+                printError("linkup: \(remoteName) offered while our offer was out; waiting for its answer to ours")
+                return
+            }
+            try await runtime.withMachine { peer, _ in try peer.rollback() }
+            restartPending = false
+        }
+        let (sdp, complete) = try await runtime.withMachine { peer, now in
             try peer.setRemoteDescription(offer, type: .offer, now: now)
             let sdp = try peer.createAnswer()
             try peer.setLocalDescription(sdp, type: .answer, now: now)
-            return sdp
+            return (sdp, peer.localGatheringComplete)
         }
+        gatheringComplete = complete
         await remoteDescriptionApplied()
         await signal(.answer(sdp))
         await descriptionSent()
@@ -134,7 +162,39 @@ actor CallLeg: ChangeWaiting {
         try await runtime.withMachine { peer, now in
             try peer.setRemoteDescription(answer, type: .answer, now: now)
         }
+        if restartPending { printError("linkup: \(remoteName) answered our ICE restart; checking the new paths") }
+        restartPending = false
         await remoteDescriptionApplied()
+    }
+
+    /// Restarts ICE (RFC 8445 §9) and sends a new offer with the new credentials; media goes on over the old path
+    /// until the new checks find one. `reason` is logged. Does nothing while another offer of ours is out, or
+    /// within 5 s of the last restart.
+    func restartICE(reason: String) async {
+        let now = RuntimeClock.now()
+        guard hasSentDescription, !restartPending, lastRestartAt.map({ now - $0 >= .seconds(5) }) ?? true else {
+            return
+        }
+        do {
+            let offer = try await runtime.withMachine { peer, now in
+                guard peer.signalingState == .stable, peer.connectionState != .closed,
+                      peer.connectionState != .failed, peer.iceState != .checking else { return (String, Bool)?.none }
+                peer.restartICE(now: now)
+                let sdp = try peer.createOffer()
+                try peer.setLocalDescription(sdp, type: .offer, now: now)
+                return (sdp, peer.localGatheringComplete)
+            }
+            guard let (sdp, complete) = offer else { return }
+            gatheringComplete = complete
+            restartPending = true
+            lastRestartAt = now
+            restarts += 1
+            printError("linkup: restarting ICE with \(remoteName) (\(reason))")
+            await signal(.offer(sdp))
+            if gatheringComplete { await signal(.candidate(nil)) }
+        } catch {
+            printError("linkup: could not restart ICE with \(remoteName): \(error)")
+        }
     }
 
     /// A candidate the remote side trickled (nil: end-of-candidates); kept until its description is applied.
@@ -183,6 +243,24 @@ actor CallLeg: ChangeWaiting {
             if hasSentDescription { await signal(.candidate(nil)) }
         case let .iceServerError(sentence):
             printError("linkup: \(sentence)")
+        case .connectionStateChanged(.disconnected):
+            // Consent checks went unanswered: the path broke (a NAT forgot us, an address changed). Either side
+            // may restart; in glare the callee yields.
+            disconnectedAt = RuntimeClock.now()
+            printError("linkup: the path to \(remoteName) stopped answering; restarting ICE")
+            await restartICE(reason: "the path stopped answering")
+        case .connectionStateChanged(.connected) where connectedAt != nil:
+            if let since = disconnectedAt {
+                let gap = RuntimeClock.now() - since
+                longestGap = max(longestGap ?? .zero, gap)
+                disconnectedAt = nil
+                let path = await runtime.withMachine { peer, _ in peer.pathDescription }
+                transportDescription = transportDescription.components(separatedBy: " over ").first.map {
+                    "\($0) over \(path)"
+                } ?? transportDescription
+                printError("linkup: the call with \(remoteName) recovered after \(Int(gap.milliseconds)) ms " +
+                           "without a working path, now over \(path)")
+            }
         case .connectionStateChanged(.connected):
             if connectedAt == nil {
                 let now = RuntimeClock.now()

@@ -84,8 +84,12 @@ actor CallRouter: ChangeWaiting {
             wakeWaiters()
         case let .offer(from, sdp):
             if let leg = legs[from] {
-                // A renegotiation is not supported yet: say so rather than corrupt the call.
-                printError("linkup: ignoring a second offer from \(await leg.remoteName) (renegotiation is not supported)")
+                // A new offer during the call: an ICE restart (or glare with ours, which the leg settles).
+                do {
+                    try await leg.answer(offer: sdp)
+                } catch {
+                    printError("linkup: could not answer a new offer from \(await leg.remoteName): \(error)")
+                }
                 return
             }
             guard let name = accepted.removeValue(forKey: from) else {

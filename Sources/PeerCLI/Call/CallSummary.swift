@@ -8,6 +8,10 @@ struct CallSummary {
     var remote: String?
     /// The SRTP profile and the selected candidate pair.
     var transport = ""
+    /// ICE restarts this side asked for during the call.
+    var iceRestarts = 0
+    /// The longest time the call had no working path (from ICE disconnected to a new path), if it lost one.
+    var longestGapMs: Double?
     /// From placing (or receiving) the call to ICE + DTLS connected.
     var connectMs: Double?
     /// From placing (or receiving) the call to the first remote video frame decoded.
@@ -29,6 +33,10 @@ struct CallSummary {
         }
         lines.append("  first remote video frame decoded after " +
                      (firstFrameMs.map { "\(Int($0.rounded())) ms" } ?? "(none)"))
+        if iceRestarts > 0 || longestGapMs != nil {
+            lines.append("  ICE restarts: \(iceRestarts)" +
+                         (longestGapMs.map { "; longest time without a path: \(Int($0.rounded())) ms" } ?? ""))
+        }
         if let endReason { lines.append("  ended: \(endReason)") }
         if let media { lines.append(contentsOf: media.lines.map { "  " + $0 }) }
         return lines.joined(separator: "\n")
@@ -44,6 +52,8 @@ struct CallSummary {
         if let firstFrameMs { object["firstFrameMs"] = .number(firstFrameMs) }
         if let endReason { object["endReason"] = .string(endReason) }
         if let media { object["media"] = media.json }
+        object["iceRestarts"] = .number(Double(iceRestarts))
+        if let longestGapMs { object["longestGapMs"] = .number(longestGapMs) }
         return .object(object)
     }
 }
