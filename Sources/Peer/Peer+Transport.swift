@@ -22,6 +22,8 @@ extension Peer {
         case .stun:
             ice.handleConnectivityCheck(datagram, now: now)
             drainICE(now: now)
+            // A check may just have validated the path a kept DTLS record came on.
+            replayEarlyDTLS(now: now)
         case .dtls:
             // DTLS is accepted only from a path ICE has validated: anyone else could otherwise start a handshake
             // with us. The peer's ClientHello can overtake its answer, or our own check on that path, so a few

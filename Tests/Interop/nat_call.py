@@ -9,6 +9,7 @@ behind the other, as a new user would run them (the call takes its STUN/TURN ser
 
 import json
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -40,9 +41,10 @@ class NatCall:
 
 
 def call_across(lab, serve_args, call_args=(), bot_args=(), duration=5, bot_host="lan1", call_host="lan2",
-                timeout=60) -> NatCall:
+                timeout=60, during=None) -> NatCall:
     """Starts `linkup serve SERVE_ARGS` on pub, `linkup bot --mode echo BOT_ARGS` on `bot_host`, runs
     `linkup call --to echo-bot --json CALL_ARGS` on `call_host` for `duration` seconds, and returns what happened.
+    `during`, if given, runs in a thread once the call has been started (to break the network mid-call).
     Every process runs inside the lab and is ended by it."""
     binary = linkup_binary()
     server = f"http://{lab.addr('pub')}:{SERVE_PORT}"
@@ -54,6 +56,8 @@ def call_across(lab, serve_args, call_args=(), bot_args=(), duration=5, bot_host
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     bot_log = _wait_for_line(bot, "waiting for calls", timeout=20)
     started = time.monotonic()
+    if during is not None:
+        threading.Thread(target=during, daemon=True).start()
     call = lab.run(call_host, [binary, "call", "--server", server, "--room", "nat", "--to", "echo-bot", "--json",
                                "--duration", str(duration), *call_args], timeout=timeout)
     summary = None

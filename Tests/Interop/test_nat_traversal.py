@@ -9,6 +9,9 @@ their own: they gather from the servers the join ack hands out, as a new user's 
 Each case checks that at least 90% of the caller's video frames came back from the echo bot decoded.
 """
 
+import re
+import time
+
 import pytest
 
 from nat_call import call_across
@@ -73,3 +76,27 @@ def test_wrong_turn_password_is_reported(natlab, deadline):
                                   "--turn-user", f"{natlab.turn_user.username}:wrong-password"], duration=2, timeout=40)
     assert result.returncode != 0, result.explain()
     assert "the username or password is wrong" in result.call_log, result.explain()
+
+
+@pytest.mark.parametrize("natlab", ["symmetric"], indirect=True)
+def test_ice_restart_recovers_after_both_nats_forget_the_call(natlab, deadline):
+    # Mid-call both NATs lose their UDP mappings (conntrack flushed): every path's public ports change, and the
+    # TURN server no longer knows the allocations' 5-tuples. Consent notices, a side restarts ICE (re-checking its
+    # allocation, which the server re-makes after a 437), and media resumes on a new path.
+    def break_both_nats():
+        time.sleep(6)
+        for nat in ("nat1", "nat2"):
+            natlab.run(nat, ["conntrack", "-D", "-p", "udp"])
+
+    result = call_across(natlab, ["--ice-server", f"turn:{natlab.turn_server}:3478?transport=udp",
+                                  "--turn-secret", natlab.turn_secret], duration=25, timeout=70,
+                         during=break_both_nats)
+    assert result.returncode == 0, result.explain()
+    logs = result.call_log + result.bot_log
+    assert "restarting ICE" in logs, result.explain()
+    recovered = re.search(r"recovered after (\d+) ms without a working path, now over (.*)", logs)
+    assert recovered, result.explain()
+    print(f"recovered {recovered.group(1)} ms after consent noticed the break, over {recovered.group(2)}")
+    media = result.summary["media"]
+    # The break costs consent's 10 s of detection at most, out of 25 s: well over half the frames come back.
+    assert media["videoFramesDecoded"] >= 0.5 * media["videoFramesSent"], result.explain()

@@ -115,8 +115,12 @@ extension ICEAgent {
         guard !betterPending || now >= firstValidAt + configuration.nominationDelay else { return }
         nominationPending = best.key
         triggeredQueue.removeAll { $0 == best.key }
-        triggeredQueue.insert(best.key, at: 0)
-        if lastCheckSentAt.map({ now >= $0 + configuration.checkPacing }) ?? true { sendNextCheck(now: now) }
+        // The nomination goes out at once rather than at the next pacing slot: it is one check on a pair that
+        // already works, and the controlled side (a browser, Pion) starts DTLS only once it sees it, so waiting up to
+        // Ta (50 ms) here is 50 ms more call set-up for nothing (RFC 8445 §14 paces new checks to spare the network).
+        if let index = pairIndex(best.key) {
+            sendCheck(on: pairs[index], useCandidate: true, isConsent: false, now: now)
+        }
     }
 
     /// Fails the agent when nothing is left to try: every pair failed and the peer has no more candidates.

@@ -55,7 +55,7 @@ extension ICEAgent {
         guard let local = localCandidates.first(where: { $0.base == datagram.local && $0.type == .host })
                 ?? localCandidates.first(where: { $0.base == datagram.local }) else { return }
         let key = PairKey(localBase: local.base, remote: remote.address)
-        if pairIndex(key) == nil { addPair(local: local, remote: remote) }
+        if pairIndex(key) == nil { addPair(local: local, remote: remote, learntFromCheck: true) }
         guard let index = pairIndex(key) else { return }
 
         // Triggered check (§7.3.1.4), unless the pair already works.

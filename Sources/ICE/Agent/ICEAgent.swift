@@ -305,13 +305,15 @@ public struct ICEAgent {
 
     var localIsControlling: Bool { role == .controlling }
 
-    mutating func addPair(local: Candidate, remote: Candidate) {
+    mutating func addPair(local: Candidate, remote: Candidate, learntFromCheck: Bool = false) {
         // A server-reflexive candidate is replaced by its base, whose host candidate is paired already, so its
         // pairs would be redundant (RFC 8445 §6.1.2.4).
         guard local.type != .srflx else { return }
-        // Loopback reaches only loopback: a pair across would fail (or make the kernel refuse the send), and a
-        // TURN server refuses to relay to a loopback peer.
-        guard local.address.ip.isLoopback == remote.address.ip.isLoopback else { return }
+        // Nothing but loopback reaches a loopback address (and a TURN server refuses to relay to one); a loopback
+        // socket reaches a non-loopback address only when it is this host's own, which a check that arrived from
+        // it proves (signalled, the pair would fail, or make the kernel refuse the send).
+        if remote.address.ip.isLoopback, !local.address.ip.isLoopback { return }
+        if local.address.ip.isLoopback, !remote.address.ip.isLoopback, !learntFromCheck { return }
         guard local.address.ip.isV6 == remote.address.ip.isV6, local.component == remote.component else { return }
         let pair = CandidatePair(local: local, remote: remote)
         guard pairIndex(pair.key) == nil, pairs.count < configuration.maximumPairs else { return }
