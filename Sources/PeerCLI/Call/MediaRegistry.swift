@@ -79,9 +79,13 @@ actor MediaRegistry {
         var reason: String
         var summary: MediaSummaryText
         var firstVideoFrameAt: Instant?
+        /// The SRTP profile and the path the call ended on (`... over relay (udp) via ...`).
+        var transport: String
+        /// ICE restarts this side asked for.
+        var iceRestarts: Int
         var json: JSONValue {
             ["remote": .string(remoteName), "remoteId": .string(remoteID), "endReason": .string(reason),
-             "media": summary.json]
+             "media": summary.json, "transport": .string(transport), "iceRestarts": .number(Double(iceRestarts))]
         }
     }
 
@@ -117,7 +121,8 @@ actor MediaRegistry {
         guard let entry = active.removeValue(forKey: leg.remoteID) else { return }
         let summary = await entry.media.stop()
         let result = Result(remoteName: leg.remoteName, remoteID: leg.remoteID, reason: reason,
-                            summary: MediaSummaryText(summary), firstVideoFrameAt: await entry.media.firstVideoDecodedAt)
+                            summary: MediaSummaryText(summary), firstVideoFrameAt: await entry.media.firstVideoDecodedAt,
+                            transport: await leg.transportDescription, iceRestarts: await leg.restarts)
         results.append(result)
         onEnd(result)
     }
@@ -126,7 +131,8 @@ actor MediaRegistry {
     func liveLines() async -> [String] {
         var lines: [String] = []
         for (_, entry) in active.sorted(by: { $0.key < $1.key }) {
-            lines.append("\(entry.leg.remoteName): \(await entry.media.liveLine())")
+            let path = await entry.leg.runtime.withMachine { peer, _ in peer.pathDescription }
+            lines.append("\(entry.leg.remoteName): \(await entry.media.liveLine()) · \(path)")
         }
         return lines
     }
