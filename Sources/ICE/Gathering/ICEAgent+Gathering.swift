@@ -130,7 +130,7 @@ extension ICEAgent {
                 do {
                     message = try gathering.relays[index].framer.nextMessage()
                 } catch {
-                    outputs.append(.stream(.close(id)))
+                    // The allocation fails with it, and its failure closes the stream (once).
                     gathering.relays[index].client.connectionLost("its byte stream is out of step (\(error))")
                     break
                 }
