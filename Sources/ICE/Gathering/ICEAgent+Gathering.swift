@@ -48,10 +48,9 @@ extension ICEAgent {
                 }
                 if bases.isEmpty { emit(.serverError("\(server): no local address can reach it; skipped")) }
             case .turn:
-                let client = TURNClient(server: server, configuration: configuration.turn,
-                                        random: SeededGenerator(seed: random.next()))
                 if server.transport == .udp {
                     for base in bases {
+                        let client = newTURNClient(for: server)
                         gathering.relays.append(RelayAllocation(client: client, base: base))
                         gathering.relays[gathering.relays.count - 1].client.start(now: now)
                         drainRelay(gathering.relays.count - 1, now: now)
@@ -60,6 +59,7 @@ extension ICEAgent {
                 } else {
                     let stream = StreamID(gathering.nextStreamID)
                     gathering.nextStreamID += 1
+                    let client = newTURNClient(for: server)
                     gathering.relays.append(RelayAllocation(client: client, stream: stream))
                     outputs.append(.stream(.open(stream, remote: server.address, localIP: bases.first?.ip,
                                                  tlsServerName: server.transport == .tls ? server.name : nil)))
@@ -68,6 +68,12 @@ extension ICEAgent {
         }
         gathering.deadline = now + configuration.gatheringTimeout
         checkGatheringComplete()
+    }
+
+    /// A client for one allocation on `server`, with a generator of its own: clients copied from one another would
+    /// draw the same transaction IDs on every host socket.
+    private mutating func newTURNClient(for server: ICEServerEndpoint) -> TURNClient {
+        TURNClient(server: server, configuration: configuration.turn, random: SeededGenerator(seed: random.next()))
     }
 
     /// A host socket can reach a server of the same family; loopback and link-local sockets only reach servers on
