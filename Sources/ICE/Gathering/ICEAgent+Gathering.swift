@@ -159,7 +159,9 @@ extension ICEAgent {
     var gatheringDeadline: Instant? {
         var deadline = gathering.queries.lazy.filter { !$0.done }.map(\.deadline).min()
         for relay in gathering.relays { deadline = earliest(deadline, relay.client.nextDeadline()) }
-        if !localGatheringComplete { deadline = earliest(deadline, gathering.deadline) }
+        // The gathering timeout can only end gathering once the host candidates are in; before that it is no
+        // deadline (one already passed would make the owner's timer fire again and again).
+        if !localGatheringComplete, gathering.hostsFinished { deadline = earliest(deadline, gathering.deadline) }
         return deadline
     }
 
