@@ -22,7 +22,8 @@ extension ICEAgent {
         var deadline: Instant?
         /// `finishGathering()` was called: no more host candidates will come.
         var hostsFinished = false
-        /// The relayed addresses, for a quick test on each sent datagram.
+        /// Every relayed address the agent has had, for a quick test on each sent datagram. Addresses of
+        /// allocations that failed or were re-made stay in: they are no sockets, so nothing may be sent from them.
         var relayedAddresses: Set<TransportAddress> = []
     }
 
@@ -84,8 +85,8 @@ extension ICEAgent {
         return !(base.ip.isV6 && base.ip.isLinkLocal)
     }
 
-    /// True when `local` is the address of one of this agent's relayed candidates: datagrams from it must go
-    /// through `send(_:now:)`.
+    /// True when `local` is the address of one of this agent's relayed candidates, live or dead: datagrams from it
+    /// must go through `send(_:now:)`, which drops them once the allocation is gone.
     public func isRelayed(_ local: TransportAddress) -> Bool {
         !gathering.relayedAddresses.isEmpty && gathering.relayedAddresses.contains(local)
     }
@@ -263,7 +264,6 @@ extension ICEAgent {
         let server = gathering.relays[index].client.server
         if let old = gathering.relays[index].candidate, old.address != relayed {
             // A new allocation after the server lost the old one: the old relayed candidate is dead.
-            gathering.relayedAddresses.remove(old.address)
             failPairs(from: old.address, now: now)
         }
         let localPreference: UInt16 = switch server.transport {
@@ -291,10 +291,7 @@ extension ICEAgent {
         gathering.relays[index].done = true
         emit(.serverError(error.message))
         if let stream = gathering.relays[index].stream { outputs.append(.stream(.close(stream))) }
-        if let old = gathering.relays[index].candidate {
-            gathering.relayedAddresses.remove(old.address)
-            failPairs(from: old.address, now: now)
-        }
+        if let old = gathering.relays[index].candidate { failPairs(from: old.address, now: now) }
         checkGatheringComplete()
     }
 
@@ -331,6 +328,5 @@ extension ICEAgent {
             drainRelay(index, now: now)
             if let stream = gathering.relays[index].stream { outputs.append(.stream(.close(stream))) }
         }
-        gathering.relayedAddresses.removeAll()
     }
 }
