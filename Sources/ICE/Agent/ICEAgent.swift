@@ -199,7 +199,7 @@ public struct ICEAgent {
     /// The peer signalled end-of-candidates: once every pair has failed, the agent may give up.
     public mutating func setRemoteGatheringComplete(now: Instant) {
         remoteGatheringComplete = true
-        updateFailureIfExhausted(now: now)
+        updateFailureIfExhausted()
     }
 
     /// Stops every check, deletes the TURN allocations, and reports `closed`.

@@ -253,7 +253,7 @@ extension ICEAgent {
                         && pairs[pairIndex].remote.address.ip == ip {
                         pairs[pairIndex].state = .failed
                     }
-                    updateFailureIfExhausted(now: now)
+                    updateFailureIfExhausted()
                 }
             }
         }
@@ -264,7 +264,7 @@ extension ICEAgent {
         let server = gathering.relays[index].client.server
         if let old = gathering.relays[index].candidate, old.address != relayed {
             // A new allocation after the server lost the old one: the old relayed candidate is dead.
-            failPairs(from: old.address, now: now)
+            failPairs(from: old.address)
         }
         let localPreference: UInt16 = switch server.transport {
         case .udp: 65_000
@@ -291,13 +291,13 @@ extension ICEAgent {
         gathering.relays[index].done = true
         emit(.serverError(error.message))
         if let stream = gathering.relays[index].stream { outputs.append(.stream(.close(stream))) }
-        if let old = gathering.relays[index].candidate { failPairs(from: old.address, now: now) }
+        if let old = gathering.relays[index].candidate { failPairs(from: old.address) }
         checkGatheringComplete()
     }
 
-    private mutating func failPairs(from localBase: TransportAddress, now: Instant) {
+    private mutating func failPairs(from localBase: TransportAddress) {
         for index in pairs.indices where pairs[index].local.base == localBase { pairs[index].state = .failed }
-        updateFailureIfExhausted(now: now)
+        updateFailureIfExhausted()
     }
 
     /// Asks every allocation to let `remote` in (called when a remote candidate is learnt).
@@ -319,6 +319,8 @@ extension ICEAgent {
     private mutating func completeGathering() {
         localGatheringComplete = true
         emit(.gatheringComplete)
+        // The peer's end-of-candidates may be in already: the last thing failure waited for.
+        updateFailureIfExhausted()
     }
 
     /// Deletes every allocation (Refresh with LIFETIME 0) and closes their connections.
