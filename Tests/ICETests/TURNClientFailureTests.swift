@@ -64,12 +64,15 @@ import Wire
         var link = TURNLink()
         link.allocate()
         let first = try #require(link.client.relayedAddress)
+        let answeredBefore = link.fromServer.count
         link.server.restart()
         link.advance(by: .seconds(541))
-        // The Refresh meets the new nonce (438), then the lost allocation (437), and a new Allocate follows.
-        let answers = try link.fromServer.suffix(3).map { try STUNMessage(parsing: $0) }
-        #expect(answers.map { $0.type.method } == [.refresh, .refresh, .allocate])
-        #expect(answers.map { $0.errorCode?.code } == [438, 437, nil])
+        // The Refresh meets the new nonce (438), then the lost allocation (437), and a new Allocate succeeds (after a
+        // fresh 401 challenge, if the client starts its credentials over).
+        let answers = try link.fromServer[answeredBefore...].map { try STUNMessage(parsing: $0) }
+            .map { "\($0.type.method) \($0.errorCode?.code ?? 200)" }
+        #expect(answers.prefix(2) == ["Refresh 438", "Refresh 437"])
+        #expect(answers.last == "Allocate 200")
         #expect(link.failure == nil)
         #expect(link.client.state == .allocated)
         #expect(link.allocations.count == 2)
