@@ -52,7 +52,7 @@ extension ICEAgent {
         guard !transaction.isConsent, let index = pairIndex(transaction.pair) else { return }
         if pairs[index].state == .inProgress { pairs[index].state = .failed }
         if nominationPending == transaction.pair { nominationPending = nil }
-        updateFailureIfExhausted(now: now)
+        updateFailureIfExhausted()
     }
 
     /// Picks the next check: the triggered queue first, then the best Waiting pair, then unfreezes the best Frozen
@@ -123,11 +123,22 @@ extension ICEAgent {
         }
     }
 
-    /// Fails the agent when nothing is left to try: every pair failed and the peer has no more candidates.
-    mutating func updateFailureIfExhausted(now: Instant) {
-        guard selectedPair == nil, remoteGatheringComplete, !pairs.isEmpty,
+    /// Fails the agent when nothing is left to try: the peer has no more candidates, this side has finished
+    /// gathering (a relayed candidate may come until then, RFC 8838 §8), and every pair failed. With no pair at
+    /// all it fails only when this side has no candidate either: a peer's check may still bring a peer-reflexive
+    /// candidate to pair with a local one (RFC 8863), but with no local candidate (relay-only, and no allocation)
+    /// nothing can ever be checked.
+    mutating func updateFailureIfExhausted() {
+        guard selectedPair == nil, remoteGatheringComplete, localGatheringComplete,
               pairs.allSatisfy({ $0.state == .failed }) else { return }
-        fail("every candidate pair failed (\(pairs.count) pair(s) checked)")
+        if !pairs.isEmpty {
+            fail("every candidate pair failed (\(pairs.count) pair(s) checked)")
+        } else if localCandidates.isEmpty {
+            let why = configuration.relayOnly
+                ? "no TURN allocation succeeded and the relay-only policy allows no other candidate"
+                : "this side has no candidate"
+            fail("every candidate pair failed: there was none to check, as \(why)")
+        }
     }
 
     mutating func fail(_ reason: String) {

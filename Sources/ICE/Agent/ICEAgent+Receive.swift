@@ -121,7 +121,7 @@ extension ICEAgent {
                 if !triggeredQueue.contains(transaction.pair) { triggeredQueue.append(transaction.pair) }
             } else if !transaction.isConsent {
                 pairs[index].state = .failed
-                updateFailureIfExhausted(now: now)
+                updateFailureIfExhausted()
             }
             return
         }

@@ -202,7 +202,7 @@ public struct ICEAgent {
     /// The peer signalled end-of-candidates: once every pair has failed, the agent may give up.
     public mutating func setRemoteGatheringComplete(now: Instant) {
         remoteGatheringComplete = true
-        updateFailureIfExhausted(now: now)
+        updateFailureIfExhausted()
     }
 
     /// Restarts ICE (RFC 8445 §9): new local credentials, and the peer's credentials and candidates forgotten
@@ -279,14 +279,16 @@ public struct ICEAgent {
     mutating func emit(_ event: Event) { outputs.append(.event(event)) }
 
     /// Sends `bytes` from a local candidate's base: from its socket, or through its TURN allocation when the base
-    /// is a relayed address.
+    /// is a relayed address. A relayed address is no socket: once its allocation is gone (failed, or re-made at
+    /// another address after the server lost it) what would leave from it is dropped, never sent raw.
     mutating func transmit(from local: TransportAddress, to remote: TransportAddress, _ bytes: [UInt8], now: Instant) {
-        if isRelayed(local), let index = gathering.relays.firstIndex(where: { $0.candidate?.address == local }) {
-            gathering.relays[index].client.send(bytes, to: remote, now: now)
-            drainRelay(index, now: now)
+        guard isRelayed(local) else {
+            outputs.append(.transmit(Datagram(local: local, remote: remote, payload: bytes)))
             return
         }
-        outputs.append(.transmit(Datagram(local: local, remote: remote, payload: bytes)))
+        guard let index = gathering.relays.firstIndex(where: { $0.candidate?.address == local }) else { return }
+        gathering.relays[index].client.send(bytes, to: remote, now: now)
+        drainRelay(index, now: now)
     }
 
     mutating func setState(_ newState: ICEConnectionState) {

@@ -22,7 +22,8 @@ extension ICEAgent {
         var deadline: Instant?
         /// `finishGathering()` was called: no more host candidates will come.
         var hostsFinished = false
-        /// The relayed addresses, for a quick test on each sent datagram.
+        /// Every relayed address the agent has had, for a quick test on each sent datagram. Addresses of
+        /// allocations that failed or were re-made stay in: they are no sockets, so nothing may be sent from them.
         var relayedAddresses: Set<TransportAddress> = []
     }
 
@@ -48,10 +49,9 @@ extension ICEAgent {
                 }
                 if bases.isEmpty { emit(.serverError("\(server): no local address can reach it; skipped")) }
             case .turn:
-                let client = TURNClient(server: server, configuration: configuration.turn,
-                                        random: SeededGenerator(seed: random.next()))
                 if server.transport == .udp {
                     for base in bases {
+                        let client = newTURNClient(for: server)
                         gathering.relays.append(RelayAllocation(client: client, base: base))
                         gathering.relays[gathering.relays.count - 1].client.start(now: now)
                         drainRelay(gathering.relays.count - 1, now: now)
@@ -60,6 +60,7 @@ extension ICEAgent {
                 } else {
                     let stream = StreamID(gathering.nextStreamID)
                     gathering.nextStreamID += 1
+                    let client = newTURNClient(for: server)
                     gathering.relays.append(RelayAllocation(client: client, stream: stream))
                     outputs.append(.stream(.open(stream, remote: server.address, localIP: bases.first?.ip,
                                                  tlsServerName: server.transport == .tls ? server.name : nil)))
@@ -70,6 +71,12 @@ extension ICEAgent {
         checkGatheringComplete()
     }
 
+    /// A client for one allocation on `server`, with a generator of its own: clients copied from one another would
+    /// draw the same transaction IDs on every host socket.
+    private mutating func newTURNClient(for server: ICEServerEndpoint) -> TURNClient {
+        TURNClient(server: server, configuration: configuration.turn, random: SeededGenerator(seed: random.next()))
+    }
+
     /// A host socket can reach a server of the same family; loopback and link-local sockets only reach servers on
     /// the same scope.
     static func canReach(_ server: TransportAddress, from base: TransportAddress) -> Bool {
@@ -78,8 +85,8 @@ extension ICEAgent {
         return !(base.ip.isV6 && base.ip.isLinkLocal)
     }
 
-    /// True when `local` is the address of one of this agent's relayed candidates: datagrams from it must go
-    /// through `send(_:now:)`.
+    /// True when `local` is the address of one of this agent's relayed candidates, live or dead: datagrams from it
+    /// must go through `send(_:now:)`, which drops them once the allocation is gone.
     public func isRelayed(_ local: TransportAddress) -> Bool {
         !gathering.relayedAddresses.isEmpty && gathering.relayedAddresses.contains(local)
     }
@@ -135,7 +142,7 @@ extension ICEAgent {
                 do {
                     message = try gathering.relays[index].framer.nextMessage()
                 } catch {
-                    outputs.append(.stream(.close(id)))
+                    // The allocation fails with it, and its failure closes the stream (once).
                     gathering.relays[index].client.connectionLost("its byte stream is out of step (\(error))")
                     break
                 }
@@ -158,7 +165,9 @@ extension ICEAgent {
     var gatheringDeadline: Instant? {
         var deadline = gathering.queries.lazy.filter { !$0.done }.map(\.deadline).min()
         for relay in gathering.relays { deadline = earliest(deadline, relay.client.nextDeadline()) }
-        if !localGatheringComplete { deadline = earliest(deadline, gathering.deadline) }
+        // The gathering timeout can only end gathering once the host candidates are in; before that it is no
+        // deadline (one already passed would make the owner's timer fire again and again).
+        if !localGatheringComplete, gathering.hostsFinished { deadline = earliest(deadline, gathering.deadline) }
         return deadline
     }
 
@@ -254,7 +263,7 @@ extension ICEAgent {
                         && pairs[pairIndex].remote.address.ip == ip {
                         pairs[pairIndex].state = .failed
                     }
-                    updateFailureIfExhausted(now: now)
+                    updateFailureIfExhausted()
                 }
             }
         }
@@ -265,8 +274,7 @@ extension ICEAgent {
         let server = gathering.relays[index].client.server
         if let old = gathering.relays[index].candidate, old.address != relayed {
             // A new allocation after the server lost the old one: the old relayed candidate is dead.
-            gathering.relayedAddresses.remove(old.address)
-            failPairs(from: old.address, now: now)
+            failPairs(from: old.address)
         }
         let localPreference: UInt16 = switch server.transport {
         case .udp: 65_000
@@ -293,16 +301,13 @@ extension ICEAgent {
         gathering.relays[index].done = true
         emit(.serverError(error.message))
         if let stream = gathering.relays[index].stream { outputs.append(.stream(.close(stream))) }
-        if let old = gathering.relays[index].candidate {
-            gathering.relayedAddresses.remove(old.address)
-            failPairs(from: old.address, now: now)
-        }
+        if let old = gathering.relays[index].candidate { failPairs(from: old.address) }
         checkGatheringComplete()
     }
 
-    private mutating func failPairs(from localBase: TransportAddress, now: Instant) {
+    private mutating func failPairs(from localBase: TransportAddress) {
         for index in pairs.indices where pairs[index].local.base == localBase { pairs[index].state = .failed }
-        updateFailureIfExhausted(now: now)
+        updateFailureIfExhausted()
     }
 
     /// Asks every allocation to let `remote` in (called when a remote candidate is learnt).
@@ -325,6 +330,8 @@ extension ICEAgent {
     private mutating func completeGathering() {
         localGatheringComplete = true
         emit(.gatheringComplete)
+        // The peer's end-of-candidates may be in already: the last thing failure waited for.
+        updateFailureIfExhausted()
     }
 
     /// On an ICE restart, checks every allocation is still there (a NAT may have forgotten our mapping: then the
@@ -357,6 +364,5 @@ extension ICEAgent {
             drainRelay(index, now: now)
             if let stream = gathering.relays[index].stream { outputs.append(.stream(.close(stream))) }
         }
-        gathering.relayedAddresses.removeAll()
     }
 }

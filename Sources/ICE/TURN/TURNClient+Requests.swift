@@ -139,7 +139,11 @@ extension TURNClient {
         case 438 where transaction.staleNonceRetries < 3:
             guard let nonce = message.nonce else { break }
             self.nonce = nonce
-            if let realm = message.realm { self.realm = realm }
+            // A new realm changes the long-term key, which is derived from it (RFC 8489 §9.2.2).
+            if let realm = message.realm, realm != self.realm {
+                self.realm = realm
+                key = .longTerm(username: username, realm: realm, password: password)
+            }
             let id = TransactionID(using: &random)
             guard let bytes = encodeRequest(request, id: id) else { break }
             var retry = transaction

@@ -245,10 +245,20 @@ public struct TURNClient {
         clearAllocation()
     }
 
-    /// The owner's connection to the server broke (TCP/TLS): the allocation is lost with it.
+    /// The owner's connection to the server (TCP/TLS) broke, or could not be opened at all: the allocation is lost
+    /// with it, or never made.
     public mutating func connectionLost(_ reason: String) {
-        guard state == .allocating || state == .allocated else { return }
-        fail(TURNError(.serverUnreachable, "the connection to TURN server \(server.name) was lost: \(reason)"))
+        switch state {
+        case .idle:
+            // The connection never opened (refused, unreachable, TLS handshake failed): say why now, rather than
+            // leave gathering to time out on a client that never started.
+            fail(TURNError(.serverUnreachable,
+                           "TURN server \(server.name) could not be reached over \(server.transport): \(reason)"))
+        case .allocating, .allocated:
+            fail(TURNError(.serverUnreachable, "the connection to TURN server \(server.name) was lost: \(reason)"))
+        case .failed, .closed:
+            return
+        }
     }
 
     // MARK: Outputs

@@ -10,6 +10,8 @@ public struct TURNStreamFramer: Sendable {
     public enum FramingError: Error, Hashable, Sendable {
         /// A message starts with a byte that is neither STUN (0x00...0x3F) nor ChannelData (0x40...0x4F).
         case unexpectedByte(UInt8)
+        /// A STUN header declares a length that is not a multiple of four, which no STUN message has (RFC 8489 §5).
+        case lengthNotMultipleOfFour(Int)
     }
 
     private var buffer: [UInt8] = []
@@ -39,6 +41,7 @@ public struct TURNStreamFramer: Sendable {
         let total: Int, keep: Int
         switch first >> 6 {
         case 0b00:
+            guard declared % 4 == 0 else { throw .lengthNotMultipleOfFour(declared) }
             total = STUNMessage.headerSize + declared
             keep = total
         case 0b01 where first & 0xF0 == 0x40:
