@@ -62,14 +62,7 @@ extension TURNClient {
         let error = TURNError(.serverUnreachable,
                               "TURN server \(server.name) did not answer \(transaction.request.name) " +
                               "(\(server.transport), \(transaction.transmissions) transmission(s))")
-        switch transaction.request {
-        case .allocate, .refresh:
-            fail(error)
-        case let .createPermission(ip):
-            dropPermission(ip, error)
-        case let .channelBind(_, peer):
-            dropPermission(peer.ip, error)
-        }
+        giveUp(transaction.request, error)
     }
 
     // MARK: Answers
@@ -171,6 +164,11 @@ extension TURNClient {
             break
         }
         let error = TURNError.response(code, to: request.name, server: server.name)
+        giveUp(request, error)
+    }
+
+    /// What a request that failed for good costs: the allocation, or one peer's permission.
+    private mutating func giveUp(_ request: Request, _ error: TURNError) {
         switch request {
         case .allocate, .refresh:
             fail(error)
@@ -189,7 +187,14 @@ extension TURNClient {
     }
 
     mutating func addChannel(for peer: TransportAddress, now: Instant) {
-        guard ChannelData.channelRange.contains(nextChannelNumber) else { return }  // all 4096 used: indications
+        guard ChannelData.channelRange.contains(nextChannelNumber) else {
+            // All 4096 channel numbers are taken: this peer gets Send indications, which need its permission.
+            if permissions[peer.ip] == nil {
+                permissions[peer.ip] = Permission()
+                if state == .allocated { requestPermission(peer.ip, now: now) }
+            }
+            return
+        }
         let number = nextChannelNumber
         nextChannelNumber += 1
         channels[peer] = Channel(number: number)
@@ -249,7 +254,8 @@ extension TURNClient {
     // MARK: Lifetime
 
     private mutating func scheduleRefresh(lifetime: UInt32, now: Instant) {
-        let lifetime = Duration.seconds(Int64(lifetime))
+        // A server granting no lifetime at all would have us refresh in a loop: a second is the floor.
+        let lifetime = Duration.seconds(Int64(max(lifetime, 1)))
         // Short lifetimes are refreshed at half-time, long ones a margin before they end.
         refreshAt = now + max(lifetime - configuration.refreshMargin, lifetime / 2)
     }
