@@ -14,6 +14,7 @@ debian_packages=(
     chromium chromium-driver                                                  # the browser of the web-client tests
     curl                                                                      # make demo waits for the server with it
     coturn nftables conntrack iproute2 openssl                                # the NAT lab of Tests/Interop/netlab.py
+    libnss3-tools                                                             # certutil: Chromium trusts the NAT lab's CA
 )
 
 missing=()

@@ -77,13 +77,14 @@ def chromium_available() -> str | None:
 
 
 @contextlib.contextmanager
-def chromium():
-    """One headless Chromium session; the driver (and its browser) is always quit."""
+def chromium(extra_flags: tuple[str, ...] = ()):
+    """One headless Chromium session (CHROMIUM_FLAGS plus `extra_flags`); the driver (and its browser) is always
+    quit."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *extra_flags):
         options.add_argument(flag)
     binary = next((path for path in CHROMIUM_CANDIDATES if os.path.exists(path)), None)
     if binary:
@@ -111,12 +112,16 @@ def browser_factory():
 
 
 def client_url(server_url: str, room: str, name: str, autoaccept: bool = False, autojoin: bool = True,
-               token: str | None = None, transport: str | None = None, ice: str | None = "loopback") -> str:
+               token: str | None = None, transport: str | None = None, ice: str | None = "loopback",
+               relay: bool = False) -> str:
     """The web client's address with its query flags (see app.js); `ice="loopback"` (the default) keeps the page's
-    ICE candidates on 127.0.0.0/8 and ::1, None lets it use every interface."""
+    ICE candidates on 127.0.0.0/8 and ::1, None lets it use every interface; `relay` makes its calls use TURN
+    relays only (iceTransportPolicy "relay")."""
     query = {"room": room, "name": name}
     if ice is not None:
         query["ice"] = ice
+    if relay:
+        query["relay"] = "1"
     if transport is not None:
         query["transport"] = transport
     if autojoin:

@@ -365,12 +365,18 @@ class NatLab:
                 "    iifname \"voidsink\" drop\n  }\n}\n"))
 
     def _write_hosts(self, host):
-        """`ip netns exec` bind-mounts /etc/netns/<ns>/hosts over /etc/hosts: programs started in the lab resolve
-        turn.test (the TLS certificate's name) to coturn. Removed again at teardown."""
+        """`ip netns exec` bind-mounts /etc/netns/<ns>/hosts over /etc/hosts (and resolv.conf over /etc/resolv.conf):
+        programs started in the lab resolve turn.test (the TLS certificate's name) to coturn. Removed again at
+        teardown."""
         directory = f"/etc/netns/{self.ns(host)}"
         os.makedirs(directory, exist_ok=True)
         with open(f"{directory}/hosts", "w") as hosts:
             hosts.write(f"127.0.0.1 localhost\n::1 localhost\n{ADDRESSES['pub']} {TURN_HOSTNAME}\n")
+        # And no DNS server but the namespace's own loopback, where nothing listens: a program that asks DNS anyway
+        # (Chromium does, for turn.test) is refused at once instead of sending queries toward the host's resolver
+        # address into the lab's void and waiting out their timeouts.
+        with open(f"{directory}/resolv.conf", "w") as resolv:
+            resolv.write("nameserver 127.0.0.1\n")
 
     def _make_certificates(self):
         """A throwaway CA and a server certificate for turn.test and 203.0.113.10 (P-256, valid two days)."""
