@@ -116,11 +116,28 @@ import Wire
         let channelData = try ChannelData(parsing: try nextRequest())
         #expect(Array(channelData.data) == [4, 5, 6])
 
-        // The refresh before expiry, answered by coturn's Refresh success.
-        now = try #require(client.nextDeadline())
-        client.handleTimeout(now: now)
-        request = try nextRequest()
-        #expect(try STUNMessage(parsing: request).type.method == .refresh)
+        // Time runs on: permission refreshes every 240 s and the channel's at 540 s are answered with coturn's
+        // successes, until the allocation's own refresh goes out 60 s before its 600 s lifetime ends.
+        var refresh: [UInt8]?
+        for _ in 0..<10 where refresh == nil {
+            now = try #require(client.nextDeadline())
+            client.handleTimeout(now: now)
+            while let output = client.pollOutput() {
+                guard case let .transmit(bytes) = output, let message = try? STUNMessage(parsing: bytes) else { continue }
+                switch message.type.method {
+                case .refresh: refresh = bytes
+                case .createPermission:
+                    _ = client.handle(try Self.answer(capture.response("create-permission"), to: bytes, key: key)[...],
+                                      now: now)
+                case .channelBind:
+                    _ = client.handle(try Self.answer(capture.response("channel-bind"), to: bytes, key: key)[...],
+                                      now: now)
+                default: break
+                }
+            }
+        }
+        #expect(now == .zero + .seconds(540))
+        request = try #require(refresh)
         _ = client.handle(try Self.answer(capture.response("refresh"), to: request, key: key)[...], now: now)
         #expect(events().contains(.refreshed))
         #expect(client.state == .allocated)

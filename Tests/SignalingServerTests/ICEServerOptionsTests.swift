@@ -9,13 +9,13 @@ import Testing
             "stun:203.0.113.10", "turn:alice:pw@[2001:db8::1]:3479?transport=tcp", "stuns:stun.example:443",
             "turn:203.0.113.10", "turns:alice:pw@turn.example", "TURN:Turn.Example?transport=TCP",
             "stun:203.0.113.10:3478",
-        ], turnUser: "u:p:with:colons")
+        ], turnUser: "1700000000:alice:c2VjcmV0")
         #expect(options.iceServers == [
             ICEServer(urls: ["stun:203.0.113.10:3478", "stuns:stun.example:443"]),
             ICEServer(urls: ["turn:[2001:db8::1]:3479?transport=tcp", "turns:turn.example:5349?transport=tcp"],
                       username: "alice", credential: "pw"),
             ICEServer(urls: ["turn:203.0.113.10:3478?transport=udp", "turn:turn.example:3478?transport=tcp"],
-                      username: "u", credential: "p:with:colons"),
+                      username: "1700000000:alice", credential: "c2VjcmV0"),
         ])
         #expect(options.turnREST == nil)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ICE
 import Signaling
+import SignalingServer
 import Wire
 
 /// The STUN/TURN options of `call`, `bot` and `probe`: which servers to gather candidates from, with what
@@ -13,7 +14,9 @@ struct ICEServerCommandOptions: ParsableArguments {
         """, valueName: "url"))
     var iceServers: [String] = []
 
-    @Option(help: ArgumentHelp("Credentials for TURN servers that come without any.", valueName: "user:pass"))
+    @Option(help: ArgumentHelp(
+        "Credentials for TURN servers that come without any, split at the last colon (REST usernames work).",
+        valueName: "user:pass"))
     var turnUser: String?
 
     @Option(help: ArgumentHelp("PEM file of a certificate authority trusted for turns: servers, besides the system's.",
@@ -96,11 +99,9 @@ struct ICEServerCommandOptions: ParsableArguments {
         return endpoints
     }
 
-    /// USER:PASS split at the first colon; nil when either side is empty.
+    /// USER:PASS split at the last colon (as `linkup serve --turn-user` does); nil when either side is empty.
     static func split(_ text: String) -> (String, String)? {
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        let user = String(text[..<colon]), pass = String(text[text.index(after: colon)...])
-        return user.isEmpty || pass.isEmpty ? nil : (user, pass)
+        ICEServerOptions.splitCredentials(text[...]).map { ($0.username, $0.credential) }
     }
 
     /// An IP literal as it is, a name through the system resolver (IPv4 first: the NATs WebRTC crosses are).

@@ -89,9 +89,10 @@ public struct ICEServerOptions: Equatable, Sendable {
         }
     }
 
-    /// `USER:PASS` with both parts non-empty (the first `:` ends the user).
-    private static func splitCredentials(_ text: Substring) -> (username: String, credential: String)? {
-        guard let colon = text.firstIndex(of: ":") else { return nil }
+    /// `USER:PASS` with both parts non-empty, split at the last `:`: TURN REST usernames
+    /// (`<expiry>:<name>`) contain colons, their base64 credentials never do.
+    public static func splitCredentials(_ text: Substring) -> (username: String, credential: String)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
         let username = text[..<colon], credential = text[text.index(after: colon)...]
         guard !username.isEmpty, !credential.isEmpty else { return nil }
         return (String(username), String(credential))
