@@ -41,13 +41,24 @@ fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## Measurements for BENCHMARKS.md: set-up time (peer to peer, and through linkup serve into an echo bot from
-## linkup call and from Chromium), and 30-second loopback calls at 0% and 5% loss (release build).
-bench: deps
+## linkup call and from Chromium), 30-second loopback calls at 0% and 5% loss, set-up as the offerer against a Pion
+## answerer (LinkUp vs aiortc offering), and set-up through TURN over UDP, TCP and TLS in the NAT lab (root only)
+## (release build).
+bench:
+	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/setup_time.py 20
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/call_setup.py 10
 	.build/release/linkup loopback --duration 30
 	.build/release/linkup loopback --duration 30 --loss 0.05
+	Benchmarks/pion_peer/build.sh
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
+	@if [ "$$(id -u)" -eq 0 ]; then \
+		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10"; \
+		LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10; \
+	else \
+		echo "relay_setup.py skipped: the NAT lab needs root (run make bench as root for TURN set-up times)"; \
+	fi
 
 clean:
 	rm -rf .build Fuzz/.build .build-fuzz-corpus

@@ -6,11 +6,9 @@ root after `swift build -c release` (or set LINKUP_BIN):  .venv/bin/python Bench
 """
 
 import asyncio
-import statistics
 import sys
-import pathlib
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests" / "Interop"))
+from bench_common import loopback_only, summarize  # also puts Tests/Interop on sys.path
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack  # noqa: E402
@@ -29,11 +27,6 @@ async def linkup_to_linkup():
         await probe.finish()
     # The offerer sets the remote description last: its figure is the call's set-up time.
     return connected[0]["setupMs"]
-
-
-def loopback_only(sdp):
-    lines = [line for line in sdp.splitlines() if not line.startswith("a=candidate:") or " 127.0.0.1 " in line]
-    return "\r\n".join(lines) + "\r\n"
 
 
 async def with_aiortc(aiortc_offers):
@@ -56,13 +49,6 @@ async def with_aiortc(aiortc_offers):
     await probe.send({"type": "bye"})
     await probe.finish()
     return connected["setupMs"]
-
-
-def summarize(name, samples):
-    samples = sorted(samples)
-    p90 = samples[max(0, int(round(0.9 * len(samples))) - 1)]
-    print(f"{name:<28} n={len(samples):<3} median {statistics.median(samples):7.1f} ms   p90 {p90:7.1f} ms   "
-          f"min {samples[0]:6.1f}   max {samples[-1]:6.1f}")
 
 
 async def main(count):

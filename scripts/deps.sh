@@ -3,6 +3,7 @@
 #   - Debian packages (C libraries LinkUp links, and the real peers the interop tests run), only the missing ones;
 #   - a project-local virtualenv .venv/ with the Python test peers of Tests/Interop/requirements.txt.
 # Fast when everything is present: one dpkg-query and one stamp-file check.
+# With --bench (make bench) also what only the benchmarks need: Go and Debian's Pion, for Benchmarks/pion_peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ debian_packages=(
     coturn nftables conntrack iproute2 openssl                                # the NAT lab of Tests/Interop/netlab.py
     libnss3-tools                                                             # certutil: Chromium trusts the NAT lab's CA
 )
+if [[ "${1:-}" == "--bench" ]]; then
+    debian_packages+=(golang-go golang-github-pion-webrtc.v3-dev)              # Benchmarks/pion_peer (built offline)
+fi
 
 missing=()
 for package in "${debian_packages[@]}"; do

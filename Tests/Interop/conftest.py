@@ -19,6 +19,8 @@ import time
 
 import pytest
 
+from aiortc_loopback import gather_loopback_only
+
 CLONE_NEWNET = 0x40000000
 SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
@@ -50,18 +52,8 @@ def pytest_report_header(config):
     return f"network namespace: {NETWORK_NAMESPACE}"
 
 
-def _aiortc_gathers_loopback_only():
-    """aiortc (through aioice) skips loopback addresses when it gathers host candidates, so in a loopback-only
-    namespace it would have none, and on the host it would use eth0. Its peers in these tests are on this machine:
-    gather 127.0.0.1 and nothing else."""
-    try:
-        import aioice.ice
-    except ImportError:
-        return
-    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else []
-
-
-_aiortc_gathers_loopback_only()
+# aiortc's peers here are on this machine: it gathers 127.0.0.1 and nothing else (see aiortc_loopback.py).
+gather_loopback_only()
 
 
 @pytest.fixture

@@ -1,0 +1,3 @@
+module linkup/pion_peer
+
+go 1.19
