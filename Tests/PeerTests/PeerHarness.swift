@@ -22,7 +22,11 @@ struct PeerEndpoint: SimulatedEndpoint {
         drain(now: .zero)
     }
 
+    /// Drops every DTLS record that arrives (a middlebox that lets STUN through but not DTLS).
+    var dropsDTLS = false
+
     mutating func receive(_ datagram: Datagram, now: Instant) {
+        if dropsDTLS, DatagramKind(classifying: datagram.payload) == .dtls { return }
         peer.handle(datagram, now: now)
         drain(now: now)
     }
