@@ -124,16 +124,16 @@ struct CallCommand: AsyncParsableCommand {
                 try await router.place(to: target.id, name: target.name)
             }
             let leg = try await waitForLeg(router, timeout: wait)
-            summary.remote = await leg.remoteName
+            summary.remote = leg.remoteName
             guard await leg.waitForConnection(timeout: .seconds(15)) else {
-                throw CallError("the call with \(await leg.remoteName) did not connect: " +
+                throw CallError("the call with \(leg.remoteName) did not connect: " +
                                 (await leg.failure ?? "no connection within 15 s"))
             }
             let connectedAt = await leg.connectedAt ?? RuntimeClock.now()
             summary.connectMs = (connectedAt - callStart).milliseconds
             summary.transport = await leg.transportDescription
             if !json {
-                printError("linkup call: connected to \(await leg.remoteName) in \(Int(summary.connectMs ?? 0)) ms " +
+                printError("linkup call: connected to \(leg.remoteName) in \(Int(summary.connectMs ?? 0)) ms " +
                            "(\(summary.transport))")
             }
             summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt)

@@ -88,7 +88,7 @@ actor CallRouter: ChangeWaiting {
                 do {
                     try await leg.answer(offer: sdp)
                 } catch {
-                    printError("linkup: could not answer a new offer from \(await leg.remoteName): \(error)")
+                    printError("linkup: could not answer a new offer from \(leg.remoteName): \(error)")
                 }
                 return
             }
