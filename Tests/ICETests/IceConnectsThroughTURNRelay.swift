@@ -101,4 +101,17 @@ import Wire
         #expect(call.sentFrom(0) == [RelayCall.addressA])
         #expect(call.sentFrom(1) == [RelayCall.addressB])
     }
+
+    @Test func losingTheSelectedRelayReportsDisconnectedAtOnce() throws {
+        var call = RelayCall(relayOnlyA: true, relayOnlyB: true)
+        let completed = call.runUntilCompleted()
+        #expect(completed)
+        call.run(for: (Instant.zero + .seconds(239)) - call.loop.now)
+        call.server.restart()
+        // The permission refresh at 240 s meets the restarted server; its 437 kills the selected relay. The agent
+        // says disconnected right then (its owner restarts ICE), not after consent's 10 s.
+        let disconnected = call.run(for: .seconds(5)) { $0.a.agent.state == .disconnected }
+        #expect(disconnected)
+        #expect(call.loop.now < Instant.zero + .seconds(242))
+    }
 }

@@ -308,6 +308,11 @@ extension ICEAgent {
     private mutating func failPairs(from localBase: TransportAddress) {
         for index in pairs.indices where pairs[index].local.base == localBase { pairs[index].state = .failed }
         updateFailureIfExhausted()
+        // When media flows over the dead relay, the path is known to be gone now: say so at once (the owner
+        // restarts ICE) rather than after consent's disconnected timeout.
+        if selectedPair?.local.base == localBase, state == .connected || state == .completed {
+            setState(.disconnected)
+        }
     }
 
     /// Asks every allocation to let `remote` in (called when a remote candidate is learnt).
