@@ -13,6 +13,7 @@ candidate and every media packet stays on loopback. Each test is bounded well un
 import json
 import pathlib
 import shutil
+import signal
 import subprocess
 import time
 
@@ -97,6 +98,25 @@ def test_chromium_calls_echo_bot_and_gets_its_media_back(server, browser_factory
     # The bot decoded Chromium's video to echo it (frames sent back are frames it had).
     assert echoed["videoFramesDecoded"] >= MIN_FRAMES, ended
     assert echoed["audioFramesReceived"] >= 25, ended
+
+
+def test_bot_restarts_ice_with_the_calling_page_and_media_goes_on(server, browser_factory, deadline):
+    # The page called, so the bot's ICE restart is a new offer from the callee: the page must answer it.
+    with linkup_bot(server.url, "browser-restart", "echo") as bot:
+        page = open_client(browser_factory(), server.url, "browser-restart", "alice")
+        before = call_bot_from_page(page, bot)
+        ufrag_before = hook(page, "linkup.remoteIceUfrag")
+        bot.process.send_signal(signal.SIGUSR1)
+        deadline_at = time.monotonic() + 15
+        while not any("answered our ICE restart" in line for line in bot.log) and time.monotonic() < deadline_at:
+            time.sleep(0.1)
+        assert any("answered our ICE restart" in line for line in bot.log), "".join(bot.log)
+        ufrag_after = hook(page, "linkup.remoteIceUfrag")
+        assert ufrag_after != ufrag_before, "the page did not take the bot's new ICE credentials"
+        after = wait_for_remote_media(page, before["framesDecoded"] + MIN_FRAMES, 0, timeout=15)
+        assert after["connectionState"] == "connected", after
+        ended = hang_up(page, bot)
+    assert ended["iceRestarts"] >= 1, ended
 
 
 def test_linkup_call_calls_chromium_and_both_receive(server, browser_factory, deadline):

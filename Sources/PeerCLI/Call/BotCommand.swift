@@ -113,7 +113,9 @@ struct BotCommand: AsyncParsableCommand {
                    "\"\(session.room)\"; waiting for calls")
         let stop = ShutdownSignal()
         let deadline = duration.map { RuntimeClock.now() + .milliseconds(Int64($0 * 1000)) }
+        let restartRequests = RestartSignal()
         while !stop.requested, deadline.map({ RuntimeClock.now() < $0 }) ?? true {
+            if restartRequests.take() { await router.restartAll(reason: "asked for with SIGUSR1") }
             await router.waitForChange()
         }
         printError("linkup bot: leaving (\(stop.requested ? "interrupted" : "duration reached"))")

@@ -183,6 +183,11 @@ actor CallRouter: ChangeWaiting {
         wakeWaiters()
     }
 
+    /// Restarts ICE on every call in progress (`kill -USR1` on a bot).
+    func restartAll(reason: String) async {
+        for leg in legs.values { await leg.restartICE(reason: reason) }
+    }
+
     /// Hangs up every call (PROTOCOL.md `hangup`) and ends it.
     func hangUpAll(reason: String) async {
         for id in Array(legs.keys) {

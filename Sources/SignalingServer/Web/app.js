@@ -317,7 +317,12 @@
 
     async function onOffer(m) {
         const call = app.call;
-        if (!isCurrentPeer(m.from) || call.role !== "callee" || !call.pc) return;
+        if (!isCurrentPeer(m.from) || !call.pc) return;
+        // A new offer during the call (the other side restarted ICE) is answered whichever side called; the first
+        // offer only reaches the callee. In glare (our own offer is out) the caller keeps its offer and the callee's
+        // side yields (JSEP), so the caller ignores it here.
+        if (call.role !== "callee" && !call.pc.remoteDescription) return;
+        if (call.pc.signalingState === "have-local-offer") return;
         try {
             await call.answer(m.sdp);
         } catch (e) {
@@ -435,6 +440,12 @@
         get timing() { return app.lastCall ? app.lastCall.timing() : null; },
         /// The last call's ICE candidate lines: sent, dropped (by ice=loopback), received, ignored (by ice=loopback).
         get candidates() { return app.lastCall ? app.lastCall.candidates : null; },
+        /// The remote side's current ICE ufrag in the call (it changes when either side restarts ICE), or null.
+        get remoteIceUfrag() {
+            const description = app.call && app.call.pc ? app.call.pc.currentRemoteDescription : null;
+            const match = description ? description.sdp.match(/a=ice-ufrag:(\S+)/) : null;
+            return match ? match[1] : null;
+        },
         /// The RTCConfiguration calls are made with: the join acknowledgement's iceServers and the transport policy.
         get rtcConfiguration() {
             return { iceServers: app.iceServers, iceTransportPolicy: relayOnly ? "relay" : "all" };
