@@ -66,7 +66,8 @@ final class AESGCM {
             _ = EVP_DecryptUpdate(opener, bytes, &written, bytes, Int32(text.count))
         }
         // OpenSSL copies the expected tag in; it never writes through the pointer.
-        _ = EVP_CIPHER_CTX_ctrl(opener, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagLength), UnsafeMutableRawPointer(mutating: tag))
+        _ = EVP_CIPHER_CTX_ctrl(
+            opener, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagLength), UnsafeMutableRawPointer(mutating: tag))
         var scratch: (UInt64, UInt64) = (0, 0)
         return withUnsafeMutableBytes(of: &scratch) { room in
             EVP_DecryptFinal_ex(opener, room.baseAddress!.assumingMemoryBound(to: UInt8.self), &written) == 1

@@ -107,8 +107,8 @@ public final class NativeSRTPContext {
                     // RFC 3711 §3.1: encrypt the payload, then authenticate header || ciphertext || ROC.
                     cipher.apply(iv: iv.baseAddress!, to: payload)
                     auth.computeTag(
-                        UnsafeRawBufferPointer(rebasing: bytes[0..<length]), trailer: UInt32(truncatingIfNeeded: index >> 16),
-                        into: bytes.baseAddress! + length)
+                        UnsafeRawBufferPointer(rebasing: bytes[0..<length]),
+                        trailer: UInt32(truncatingIfNeeded: index >> 16), into: bytes.baseAddress! + length)
                 case let .gcm(cipher, _):
                     // RFC 7714 §8.2: the whole header (CSRCs and extension included) is the associated data.
                     cipher.seal(
@@ -152,8 +152,8 @@ public final class NativeSRTPContext {
                 switch transform {
                 case let .counterMode(cipher, _, auth, _):
                     guard auth.verify(
-                        UnsafeRawBufferPointer(rebasing: bytes[0..<length]), trailer: UInt32(truncatingIfNeeded: index >> 16),
-                        tag: bytes.baseAddress! + length)
+                        UnsafeRawBufferPointer(rebasing: bytes[0..<length]),
+                        trailer: UInt32(truncatingIfNeeded: index >> 16), tag: bytes.baseAddress! + length)
                     else { return false }
                     cipher.apply(iv: iv.baseAddress!, to: payload)
                     return true
