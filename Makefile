@@ -42,8 +42,8 @@ fuzz: deps
 
 ## Measurements for BENCHMARKS.md: set-up time (peer to peer, and through linkup serve into an echo bot from
 ## linkup call and from Chromium), 30-second loopback calls at 0% and 5% loss, set-up as the offerer against a Pion
-## answerer (LinkUp vs aiortc offering), SRTP throughput (own vs libsrtp2), and set-up through TURN over UDP, TCP and TLS in the NAT lab (root only)
-## (release build).
+## answerer (LinkUp vs aiortc offering), SRTP throughput (own vs libsrtp2), and set-up through TURN over UDP, TCP
+## and TLS in the NAT lab (root only) (release build).
 bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release

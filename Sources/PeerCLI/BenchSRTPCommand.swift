@@ -19,6 +19,9 @@ struct BenchSRTPCommand: ParsableCommand {
     @Option(help: "RTP packet size in bytes (12-byte header included).")
     var size = 1200
 
+    @Option(help: "Only this profile (its IANA name, e.g. SRTP_AEAD_AES_128_GCM); all by default.")
+    var profile: String?
+
     @Flag(help: "Print one JSON object per line instead of sentences.")
     var json = false
 
@@ -34,7 +37,7 @@ struct BenchSRTPCommand: ParsableCommand {
             throw ValidationError("--size must be 12...1400 and --pairs positive.")
         }
         try SRTPContext.prepareLibrary()
-        for profile in SRTPProfile.allCases {
+        for profile in SRTPProfile.allCases where self.profile == nil || self.profile == profile.openSSLName {
             var random = SeededGenerator(seed: UInt64(profile.rawValue))
             let key = random.bytes(profile.masterKeyLength)
             let salt = random.bytes(profile.masterSaltLength)

@@ -81,9 +81,14 @@ public final class NativeSRTPContext {
 
     /// Protects `packet` (an Array or a slice of a larger buffer) into `output`, replacing its contents and keeping
     /// its capacity: no allocation once `output` is large enough.
+    @inlinable
     public func protect<Bytes: Collection<UInt8>>(rtp packet: Bytes, into output: inout [UInt8]) throws(SRTPError) {
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: packet)
+        Self.copy(packet, into: &output)
+        try protectInPlace(&output)
+    }
+
+    /// Protects the RTP packet in `output` in place, appending the tag (no allocation once its capacity allows).
+    public func protectInPlace(_ output: inout [UInt8]) throws(SRTPError) {
         guard let headerLength = Self.rtpHeaderLength(output, trailer: 0) else {
             output.removeAll(keepingCapacity: true)
             throw .malformedPacket
@@ -127,11 +132,16 @@ public final class NativeSRTPContext {
     }
 
     /// Unprotects `packet` into `output` (replacing its contents, keeping its capacity).
+    @inlinable
     public func unprotect<Bytes: Collection<UInt8>>(srtp packet: Bytes, into output: inout [UInt8])
         throws(SRTPError)
     {
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: packet)
+        Self.copy(packet, into: &output)
+        try unprotectInPlace(&output)
+    }
+
+    /// Unprotects the SRTP packet in `output` in place, removing the tag; emptied when it is refused.
+    public func unprotectInPlace(_ output: inout [UInt8]) throws(SRTPError) {
         let tagLength = profile.rtpOverhead
         guard let headerLength = Self.rtpHeaderLength(output, trailer: tagLength) else {
             output.removeAll(keepingCapacity: true)
@@ -188,9 +198,14 @@ public final class NativeSRTPContext {
     /// AES-CM (RFC 3711 §3.4):  header(8) | encrypted rest | E | SRTCP index(31) | tag(10)
     /// AES-GCM (RFC 7714 §9.1): header(8) | encrypted rest | tag(16) | E | SRTCP index(31)
     /// ```
+    @inlinable
     public func protectRTCP<Bytes: Collection<UInt8>>(_ packet: Bytes, into output: inout [UInt8]) throws(SRTPError) {
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: packet)
+        Self.copy(packet, into: &output)
+        try protectRTCPInPlace(&output)
+    }
+
+    /// Protects the RTCP packet in `output` in place, appending the SRTCP trailer and tag.
+    public func protectRTCPInPlace(_ output: inout [UInt8]) throws(SRTPError) {
         guard output.count >= 8, output[0] >> 6 == 2 else {
             output.removeAll(keepingCapacity: true)
             throw .malformedPacket
@@ -239,11 +254,16 @@ public final class NativeSRTPContext {
 
     /// Unprotects an SRTCP packet into `output` (replacing its contents, keeping its capacity). Accepts E = 0
     /// (authenticated only) as well as encrypted packets.
+    @inlinable
     public func unprotectRTCP<Bytes: Collection<UInt8>>(_ packet: Bytes, into output: inout [UInt8])
         throws(SRTPError)
     {
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: packet)
+        Self.copy(packet, into: &output)
+        try unprotectRTCPInPlace(&output)
+    }
+
+    /// Unprotects the SRTCP packet in `output` in place, removing the trailer and tag; emptied when refused.
+    public func unprotectRTCPInPlace(_ output: inout [UInt8]) throws(SRTPError) {
         let overhead = profile.rtcpOverhead
         guard output.count >= 8 + overhead, output[0] >> 6 == 2 else {
             output.removeAll(keepingCapacity: true)
@@ -291,6 +311,14 @@ public final class NativeSRTPContext {
     }
 
     // MARK: Internals
+
+    /// Replaces `output`'s contents with `packet`: one memcpy for contiguous input (Array, ArraySlice).
+    @usableFromInline
+    static func copy<Bytes: Collection<UInt8>>(_ packet: Bytes, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        let copied: Void? = packet.withContiguousStorageIfAvailable { output.append(contentsOf: $0) }
+        if copied == nil { output.append(contentsOf: packet) }
+    }
 
     /// The RTP header's length (RFC 3550 §5.1, §5.3.1: fixed part, CSRCs, extension), or nil when `packet` is not
     /// version 2 or too short to hold it plus `trailer` bytes.
