@@ -94,13 +94,13 @@ public final class NativeSRTPContext {
             throw .malformedPacket
         }
         let (ssrc, sequence) = Self.rtpIdentifiers(output)
-        let index = streams[ssrc, default: Stream()].rtp.estimateIndex(sequence: sequence)
-        // Sending the same index twice would reuse keystream: refused, as libsrtp does without allow_repeat_tx.
-        guard streams[ssrc, default: Stream()].rtp.check(index) == .fresh else {
+        // One dictionary access: estimate the index, refuse a repeat, record it.
+        let index: UInt64? = Self.nextIndex(in: &streams[ssrc, default: Stream()].rtp, sequence: sequence)
+        guard let index else {
+            // Sending the same index twice would reuse keystream: refused, as libsrtp does without allow_repeat_tx.
             output.removeAll(keepingCapacity: true)
             throw .replayed
         }
-        streams[ssrc, default: Stream()].rtp.accept(index)
         let length = output.count
         output.append(contentsOf: repeatElement(0, count: profile.rtpOverhead))
         var iv = Self.iv(salt: rtpSalt, ssrcOffset: ssrcOffset, ssrc: ssrc, index: index)
@@ -311,6 +311,14 @@ public final class NativeSRTPContext {
     }
 
     // MARK: Internals
+
+    /// The sender's index for `sequence`, recorded in `window`; nil if it was already used or is too old.
+    private static func nextIndex(in window: inout SRTPReplayWindow, sequence: UInt16) -> UInt64? {
+        let index = window.estimateIndex(sequence: sequence)
+        guard window.check(index) == .fresh else { return nil }
+        window.accept(index)
+        return index
+    }
 
     /// Replaces `output`'s contents with `packet`: one memcpy for contiguous input (Array, ArraySlice).
     @usableFromInline
