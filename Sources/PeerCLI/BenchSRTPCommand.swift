@@ -22,6 +22,9 @@ struct BenchSRTPCommand: ParsableCommand {
     @Option(help: "Only this profile (its IANA name, e.g. SRTP_AEAD_AES_128_GCM); all by default.")
     var profile: String?
 
+    @Option(help: "Only this implementation (own or libsrtp2), e.g. under a profiler; both by default.")
+    var implementation: String?
+
     @Flag(help: "Print one JSON object per line instead of sentences.")
     var json = false
 
@@ -54,7 +57,7 @@ struct BenchSRTPCommand: ParsableCommand {
                     unprotect: { try libIn.unprotect(srtp: $0, into: &$1) }),
             ]
             var rates: [String: Double] = [:]
-            for subject in subjects {
+            for subject in subjects where implementation == nil || implementation == subject.name {
                 rates[subject.name] = try measure(subject, payload: random.bytes(size - 12))
             }
             let own = rates["own"] ?? 0

@@ -80,9 +80,12 @@ final class AESGCM {
             UnsafePointer<UInt8>?, Int32) -> Int32
     ) {
         var written: Int32 = 0
-        for part in [aad, aad2] {
-            guard let part, let base = part.baseAddress, part.count > 0 else { continue }
-            _ = update(context, nil, &written, base.assumingMemoryBound(to: UInt8.self), Int32(part.count))
+        // Two calls rather than a loop over an array literal, which would allocate per packet.
+        if let base = aad.baseAddress, aad.count > 0 {
+            _ = update(context, nil, &written, base.assumingMemoryBound(to: UInt8.self), Int32(aad.count))
+        }
+        if let aad2, let base = aad2.baseAddress, aad2.count > 0 {
+            _ = update(context, nil, &written, base.assumingMemoryBound(to: UInt8.self), Int32(aad2.count))
         }
     }
 }
