@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "ICE", dependencies: ["Wire", "COpenSSL"]),
         .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
-        .target(name: "RTP", dependencies: ["Wire", "CSRTP"]),
+        .target(name: "RTP", dependencies: ["Wire", "CSRTP", "COpenSSL"]),
         // Pixel and sample loops are unusable unoptimized (tests and debug builds run real video through them),
         // so Media is compiled with -O in every configuration.
         .target(

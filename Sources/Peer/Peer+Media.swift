@@ -65,7 +65,7 @@ extension Peer {
         try transmit(packet, context: context, path: path)
     }
 
-    private mutating func transmit(_ packet: RTPPacket, context: SRTPContext,
+    private mutating func transmit(_ packet: RTPPacket, context: PeerSRTPContext,
                                    path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {
             let protected = try context.protect(rtp: packet.encoded)

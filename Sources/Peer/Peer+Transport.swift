@@ -166,10 +166,10 @@ extension Peer {
     /// with the other's.
     mutating func setUpSRTP(keys: SRTPKeyingMaterial, profile: SRTPProtectionProfile, role: DTLSRole) {
         do {
-            outbound = try SRTPContext(profile: profile, masterKey: keys.localKey(for: role),
-                                       masterSalt: keys.localSalt(for: role), direction: .outbound)
-            inbound = try SRTPContext(profile: profile, masterKey: keys.remoteKey(for: role),
-                                      masterSalt: keys.remoteSalt(for: role), direction: .inbound)
+            outbound = try PeerSRTPContext(profile: profile, masterKey: keys.localKey(for: role),
+                                           masterSalt: keys.localSalt(for: role), direction: .outbound)
+            inbound = try PeerSRTPContext(profile: profile, masterKey: keys.remoteKey(for: role),
+                                          masterSalt: keys.remoteSalt(for: role), direction: .inbound)
         } catch {
             fail(PeerError(.srtpFailed, "SRTP could not be set up from the DTLS keys", underlying: error))
             return

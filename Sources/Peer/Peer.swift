@@ -53,8 +53,8 @@ public struct Peer {
     var previousLocalDescription: SessionDescription?
     var remoteFingerprint: DTLSFingerprint?
     var dtlsRole: DTLSRole?
-    var outbound: SRTPContext?
-    var inbound: SRTPContext?
+    var outbound: PeerSRTPContext?
+    var inbound: PeerSRTPContext?
     var ssrcToMid: [SSRC: Mid] = [:]
     var payloadTypeToMid: [PayloadType: Mid] = [:]
     var outputs = OutputQueue<PeerOutput>()

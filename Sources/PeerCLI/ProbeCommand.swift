@@ -88,8 +88,6 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // libsrtp's one-time set-up (NSS self-tests, ~14 ms) at start, not in the middle of the DTLS handshake.
-        try? SRTPContext.prepareLibrary()
         var configuration = PeerConfiguration()
         if !srtpProfile.isEmpty { configuration.srtpProfiles = srtpProfile.compactMap(Self.profile(named:)) }
         do {

@@ -61,8 +61,6 @@ struct BotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // libsrtp's one-time set-up before any call, not in the middle of the first one's (SRTPContext).
-        try? SRTPContext.prepareLibrary()
         if let record {
             do {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)

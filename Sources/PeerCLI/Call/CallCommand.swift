@@ -65,8 +65,6 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // libsrtp's one-time set-up before any call, not in the middle of the first one's (SRTPContext).
-        try? SRTPContext.prepareLibrary()
         do {
             let summary = try await placeOrAnswer()
             if json {

@@ -4,11 +4,12 @@ public enum SRTPError: Error, Equatable, Sendable, CustomStringConvertible {
     case replayed
     /// The authentication tag did not verify: the packet was altered or keyed differently (RFC 3711 §3.3).
     case authenticationFailed
-    /// The packet is too short or not version 2 to be RTP/RTCP, so it was not handed to libsrtp.
+    /// The packet is too short or not version 2 to be RTP/RTCP, so it was not processed.
     case malformedPacket
     /// The master key or salt has the wrong length for the profile.
     case invalidKeyLength(expectedKey: Int, expectedSalt: Int)
-    /// libsrtp reported another failure (its `srtp_err_status_t` code).
+    /// libsrtp reported another failure (its `srtp_err_status_t` code), OpenSSL failed to set up a cipher (-1), or
+    /// an SRTCP index space was used up (15, libsrtp's `srtp_err_status_key_expired`).
     case library(code: Int32)
 
     /// A human sentence.
