@@ -23,33 +23,10 @@ import time
 
 from aiortc import (RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender,
                     RTCSessionDescription)
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
+from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
-
-class Limited:
-    """A track mixin that ends after `limit` frames, counting what it hands the encoder."""
-
-    def __init__(self, limit):
-        super().__init__()
-        self.limit = limit
-        self.sent = 0
-
-    async def recv(self):
-        if self.sent >= self.limit:
-            self.stop()
-            raise MediaStreamError
-        frame = await super().recv()
-        self.sent += 1
-        return frame
-
-
-class LimitedVideoTrack(Limited, VideoStreamTrack):
-    """aiortc's test video (640x480 at 30 fps) that ends after `limit` frames."""
-
-
-class LimitedAudioTrack(Limited, AudioStreamTrack):
-    """aiortc's test audio (20 ms frames of silence) that ends after `limit` frames."""
+from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack
 
 
 def emit(message):

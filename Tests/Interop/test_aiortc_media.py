@@ -17,8 +17,9 @@ import subprocess
 
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
+from aiortc.mediastreams import MediaStreamError
 
+from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack
 from linkup_probe import Probe
 
 pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not installed")
@@ -26,31 +27,6 @@ pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe
 VIDEO_FRAMES = 90   # 3 s at aiortc's 30 fps
 AUDIO_FRAMES = 150  # 3 s of 20 ms frames
 CALL_TIMEOUT = 60
-
-
-class Limited:
-    """A track mixin that ends after `limit` frames, counting what it hands the encoder."""
-
-    def __init__(self, limit):
-        super().__init__()
-        self.limit = limit
-        self.sent = 0
-
-    async def recv(self):
-        if self.sent >= self.limit:
-            self.stop()
-            raise MediaStreamError
-        frame = await super().recv()
-        self.sent += 1
-        return frame
-
-
-class LimitedVideoTrack(Limited, VideoStreamTrack):
-    """aiortc's test video (640x480 at 30 fps) that ends after `limit` frames."""
-
-
-class LimitedAudioTrack(Limited, AudioStreamTrack):
-    """aiortc's test audio (20 ms frames of silence) that ends after `limit` frames."""
 
 
 def loopback_only(sdp: str) -> str:
