@@ -22,10 +22,13 @@ public struct PeerConfiguration: Sendable {
 
     /// Audio and video, send and receive, default ICE timers.
     public init(media: [MediaKind] = [.audio, .video], direction: MediaDirection = .sendrecv,
-                ice: ICEAgent.Configuration = ICEAgent.Configuration(role: .controlling), cname: String? = nil) {
+                ice: ICEAgent.Configuration? = nil, cname: String? = nil) {
         self.media = media
         self.direction = direction
-        self.ice = ice
+        // Not a default argument of type ICEAgent.Configuration: with that (a struct of 336 bytes and more), a
+        // caller in another module using the default crashed (Swift 6.3.1; a jump to 0x3 after the default
+        // argument's value overwrote the caller's frame), while passing the same value explicitly worked.
+        self.ice = ice ?? ICEAgent.Configuration(role: .controlling)
         self.cname = cname
     }
 

@@ -97,7 +97,7 @@ extension ICEAgent {
         transactions[transactionID] = Transaction(
             pair: pair.key, bytes: bytes, useCandidate: useCandidate, isConsent: isConsent, transmissions: 1,
             timeout: configuration.initialRetransmissionTimeout,
-            retransmitAt: now + configuration.initialRetransmissionTimeout)
+            retransmitAt: now + configuration.initialRetransmissionTimeout, firstSentAt: now)
         transmit(from: pair.local.base, to: pair.remote.address, bytes, now: now)
     }
 

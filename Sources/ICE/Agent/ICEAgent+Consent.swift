@@ -11,7 +11,9 @@ extension ICEAgent {
             return
         }
         // While the checks of an ICE restart run (checking), the restart is the repair already under way.
-        if now >= lastConsentResponse + configuration.disconnectedTimeout, state == .connected || state == .completed {
+        let unanswered = oldestUnansweredConsent.map { now >= $0 + configuration.consentUnansweredTimeout } ?? false
+        if now >= lastConsentResponse + configuration.disconnectedTimeout || unanswered,
+           state == .connected || state == .completed {
             setState(.disconnected)
         }
         if let nextConsentAt, now >= nextConsentAt {

@@ -30,6 +30,9 @@ public struct ICEAgent {
         public var consentTimeout: Duration = .seconds(30)
         /// The agent reports `disconnected` after this long without a response on the selected pair.
         public var disconnectedTimeout: Duration = .seconds(10)
+        /// It reports `disconnected` sooner when one consent check has gone this long unanswered, retransmissions
+        /// included: a broken path is then noticed within about one consent interval plus this, not 10 s.
+        public var consentUnansweredTimeout: Duration = .milliseconds(2_500)
         /// With no valid pair this long after checks start, the agent fails.
         public var connectTimeout: Duration = .seconds(30)
         /// At most this many pairs are kept in the checklist (RFC 8445 §6.1.2.5).
@@ -129,6 +132,8 @@ public struct ICEAgent {
         var transmissions: Int
         var timeout: Duration
         var retransmitAt: Instant
+        /// When the check was first sent (retransmissions keep its transaction).
+        var firstSentAt: Instant
     }
 
     /// A new agent with fresh credentials and tie-breaker drawn from `random`.
@@ -266,7 +271,8 @@ public struct ICEAgent {
         if let lastConsentResponse, selectedPair != nil {
             deadline = earliest(deadline, nextConsentAt, lastConsentResponse + configuration.consentTimeout)
             if state == .connected || state == .completed {
-                deadline = earliest(deadline, lastConsentResponse + configuration.disconnectedTimeout)
+                deadline = earliest(deadline, lastConsentResponse + configuration.disconnectedTimeout,
+                                    oldestUnansweredConsent.map { $0 + configuration.consentUnansweredTimeout })
             }
         }
         if let firstCheckAt, firstValidAt == nil {
@@ -276,6 +282,15 @@ public struct ICEAgent {
     }
 
     // MARK: Helpers shared by the extensions
+
+    /// When the oldest consent check still waiting for its response was sent.
+    var oldestUnansweredConsent: Instant? {
+        var oldest: Instant?
+        for transaction in transactions.values where transaction.isConsent {
+            oldest = earliest(oldest, transaction.firstSentAt)
+        }
+        return oldest
+    }
 
     mutating func emit(_ event: Event) { outputs.append(.event(event)) }
 
