@@ -23,10 +23,9 @@ import time
 
 from aiortc import (RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender,
                     RTCSessionDescription)
-from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
-from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack
+from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack, receive_tracks
 
 
 def emit(message):
@@ -82,18 +81,7 @@ async def run(arguments):
     received = {"audio": 0, "video": 0, "sizes": set()}
     drains = []
 
-    @pc.on("track")
-    def on_track(track):
-        async def drain():
-            try:
-                while True:
-                    frame = await track.recv()
-                    received[track.kind] += 1
-                    if track.kind == "video":
-                        received["sizes"].add((frame.width, frame.height))
-            except MediaStreamError:
-                pass
-        drains.append(asyncio.ensure_future(drain()))
+    receive_tracks(pc, received, drains)
 
     connected = asyncio.Event()
 

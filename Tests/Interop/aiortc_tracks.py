@@ -1,5 +1,7 @@
-"""aiortc's test tracks, cut to a number of frames, counting what they hand the encoder: the media the aiortc
-interop tests send (test_aiortc_media.py in-process, aiortc_peer.py as a process of its own in the NAT lab)."""
+"""aiortc's test tracks, cut to a number of frames, counting what they hand the encoder, and the counting of what
+aiortc's receiver tracks decode: the media the aiortc interop tests send and receive (test_aiortc_media.py in-process, aiortc_peer.py as a process of its own in the NAT lab)."""
+
+import asyncio
 
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 
@@ -27,3 +29,20 @@ class LimitedVideoTrack(Limited, VideoStreamTrack):
 
 class LimitedAudioTrack(Limited, AudioStreamTrack):
     """aiortc's test audio (20 ms frames of silence) that ends after `limit` frames."""
+
+
+def receive_tracks(pc, received, drains):
+    """Counts the frames aiortc's receiver tracks decode into `received` ("audio", "video", and the video "sizes");
+    the draining tasks go into `drains`."""
+    @pc.on("track")
+    def on_track(track):
+        async def drain():
+            try:
+                while True:
+                    frame = await track.recv()
+                    received[track.kind] += 1
+                    if track.kind == "video":
+                        received["sizes"].add((frame.width, frame.height))
+            except MediaStreamError:
+                pass
+        drains.append(asyncio.ensure_future(drain()))

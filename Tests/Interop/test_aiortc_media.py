@@ -17,9 +17,8 @@ import subprocess
 
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError
 
-from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack
+from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack, receive_tracks
 from linkup_probe import Probe
 
 pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe not installed")
@@ -119,22 +118,6 @@ def test_aiortc_sends_and_linkup_records(tmp_path):
     # What LinkUp's own decoders made of it.
     assert summary["videoFramesDecoded"] >= VIDEO_FRAMES * 0.9, summary
     assert summary["audioFramesReceived"] >= AUDIO_FRAMES * 0.9, summary
-
-
-def receive_tracks(pc, received, drains):
-    """Counts the frames aiortc's receiver tracks decode (and the video sizes)."""
-    @pc.on("track")
-    def on_track(track):
-        async def drain():
-            try:
-                while True:
-                    frame = await track.recv()
-                    received[track.kind] += 1
-                    if track.kind == "video":
-                        received["sizes"].add((frame.width, frame.height))
-            except MediaStreamError:
-                pass
-        drains.append(asyncio.ensure_future(drain()))
 
 
 async def linkup_sends(*arguments):
