@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Peer", targets: ["Peer"]),
+        .library(name: "MediaSession", targets: ["MediaSession"]),
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "SignalingServer", targets: ["SignalingServer"]),
@@ -55,11 +56,14 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),
+        // One call's media engine, sans-IO: forwarding (echo, relays), RTCP, statistics; `CallMachine` runs it
+        // together with its Peer.
+        .target(name: "MediaSession", dependencies: ["Wire", "RTP", "SDP", "Peer"]),
         // The only I/O of the peer stack: UDP sockets and timers on a SwiftNIO event loop.
         .target(
             name: "PeerRuntime",
             dependencies: [
-                "Wire", "ICE", "Peer",
+                "Wire", "ICE", "Peer", "MediaSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -84,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "PeerCLI",
             dependencies: [
-                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime",
+                "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime", "MediaSession",
                 "Signaling", "SignalingServer",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,6 +105,8 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "Wire"]),
         .testTarget(name: "MediaCallTests", dependencies: ["Peer", "Media", "RTP", "SDP", "Wire", "Simulation"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),
+        .testTarget(name: "MediaSessionTests",
+                    dependencies: ["MediaSession", "Peer", "RTP", "SDP", "Wire", "Simulation"]),
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
         .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Wire"]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling", "Wire"]),

@@ -65,6 +65,15 @@ extension Peer {
         try transmit(packet, context: context, path: path)
     }
 
+    /// Sends a complete RTP packet as it is (SSRC, sequence number and payload type already set by a forwarder
+    /// that keeps its own numbering), SRTP-protected, on the selected path.
+    public mutating func sendPacket(_ packet: RTPPacket) throws(PeerError) {
+        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
+            throw PeerError(.invalidState, "cannot send media before the peer is connected")
+        }
+        try transmit(packet, context: context, path: path)
+    }
+
     private mutating func transmit(_ packet: RTPPacket, context: PeerSRTPContext,
                                    path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {

@@ -136,7 +136,7 @@ extension Peer {
         section.rtcpReducedSize = true
         section.codecs = transceiver.codecs
         if transceiver.direction.sends {
-            let cname = configuration.cname ?? "linkup-\(sessionID)"
+            let cname = self.cname
             var ssrcs = [transceiver.localSSRC]
             if let rtx = transceiver.localRTXSSRC, transceiver.rtxPayloadType != nil {
                 section.ssrcGroups = [.fid(media: transceiver.localSSRC, retransmission: rtx)]

@@ -193,6 +193,9 @@ public struct Peer {
 
     /// The ICE agent's view, for stats and logs.
     public var iceState: ICEConnectionState { ice.state }
+
+    /// The canonical name of this side's streams (RFC 3550 §6.5.1), as announced in `a=ssrc ... cname:` and SDES.
+    public var cname: String { configuration.cname ?? "linkup-\(sessionID)" }
     /// The pair media flows on.
     public var selectedPair: CandidatePair? { ice.selectedPair }
     /// True once every local candidate has been found (end-of-candidates is due); false again while an ICE

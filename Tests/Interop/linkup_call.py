@@ -25,6 +25,7 @@ class Bot:
         self.name = name
         self.log: list[str] = []
         self.calls: list[dict] = []
+        self.loads: list[dict] = []
         self.ready = threading.Event()
 
     def wait_for_calls(self, count: int, timeout: float = 15) -> list[dict]:
@@ -55,7 +56,9 @@ def linkup_bot(server_url: str, room: str, mode: str, name: str | None = None, e
         for line in process.stdout:
             line = line.strip()
             if line.startswith("{"):
-                bot.calls.append(json.loads(line))
+                message = json.loads(line)
+                # Load reports ({"load": ...}) come every second during calls; ended calls carry "remote".
+                (bot.loads if "load" in message else bot.calls).append(message)
 
     threading.Thread(target=read_stderr, daemon=True).start()
     threading.Thread(target=read_stdout, daemon=True).start()

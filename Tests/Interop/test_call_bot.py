@@ -43,7 +43,25 @@ def test_echo_bot_sends_our_own_video_and_audio_back(server):
         assert numbers.get("latencyP50Ms") is not None and numbers["latencyP50Ms"] < 500, numbers
         assert summary["firstFrameMs"] < 5000, summary
         ended = bot.wait_for_calls(1)
-        assert ended[0]["media"]["videoFramesSent"] > 0, ended
+        # The bot forwarded packets without decoding: about 30 video packets and 50 audio packets a second.
+        echoed = ended[0]["media"]
+        assert echoed["mode"] == "forward", ended
+        assert echoed["packetsForwarded"] >= 0.95 * echoed["packetsReceived"] > 200, ended
+        assert echoed["reportsSent"] >= 1, ended
+        # Once a second while the call lasted, the bot reported its load.
+        assert any(load["load"]["calls"] == 1 and load["load"]["packetsPerSecond"] > 0 for load in bot.loads), \
+            bot.loads
+
+
+def test_verifying_echo_bot_decodes_what_it_sends_back(server):
+    with linkup_bot(server.url, "verify-room", "echo", extra=("--verify",)) as bot:
+        status, summary, log = run_call(server.url, "verify-room", "--to", bot.name, "--duration", DURATION)
+        assert status == 0, log
+        numbers = media(summary)
+        assert numbers["videoFramesDecoded"] >= 0.8 * numbers["videoFramesSent"], numbers
+        assert numbers.get("psnrDb") is not None and numbers["psnrDb"] > 30, numbers
+        ended = bot.wait_for_calls(1)
+        assert ended[0]["media"]["videoFramesDecoded"] > 0, ended
 
 
 def test_record_bot_writes_files_ffmpeg_decodes(server, tmp_path):

@@ -174,7 +174,8 @@ def browser_in_lab():
 
 @contextlib.contextmanager
 def serve_and_echo_bot(lab, serve_args, bot_args=()):
-    """`linkup serve SERVE_ARGS` on pub and `linkup bot --mode echo --json BOT_ARGS` in lan2, joined to ROOM;
+    """`linkup serve SERVE_ARGS` on pub and `linkup bot --mode echo --json --verify BOT_ARGS` in lan2 (decoding
+    what it echoes, so both directions are counted in frames), joined to ROOM;
     yields (server URL, the bot as a LinePeer whose messages are its ended calls). The lab ends both at teardown."""
     binary = linkup_binary()
     url = f"http://{lab.addr('pub')}:{SERVE_PORT}"
@@ -182,7 +183,7 @@ def serve_and_echo_bot(lab, serve_args, bot_args=()):
                                        *serve_args], **LinePeer.PIPES), "linkup serve")
     lab.wait_for_port("pub", SERVE_PORT)
     bot = LinePeer(lab.popen("lan2", [binary, "bot", "--server", url, "--room", ROOM, "--mode", "echo",
-                                      "--name", BOT, "--json", *bot_args], **LinePeer.PIPES), "linkup bot")
+                                      "--name", BOT, "--json", "--verify", *bot_args], **LinePeer.PIPES), "linkup bot")
     bot.wait_for_log("waiting for calls", timeout=20)
     try:
         yield url, bot

@@ -14,12 +14,14 @@ struct BotCommand: AsyncParsableCommand {
         discussion: """
             Joins --room on a LinkUp signaling server and accepts every call, each with its own peer, up to \
             --max-calls at once. Modes:
-              echo    sends each caller's own video and audio back to it (no re-encoding);
+              echo    sends each caller's own video and audio back to it, packet by packet, without decoding \
+                      (--verify decodes and re-packetizes instead, and measures what arrived);
               record  writes each caller's video and audio to --record DIR as NAME-ID.ivf and NAME-ID.ogg;
               play    sends --video and --audio (test pattern and tone by default) to each caller.
             It runs until interrupted (Ctrl-C, SIGTERM), or for --duration seconds; it then hangs up every call \
-            and finishes its files. A line goes to standard error for every call that starts or ends; with \
-            --json, each ended call is also printed on standard output as one JSON object.
+            and finishes its files. A line goes to standard error for every call that starts or ends, and a load \
+            line (calls, packets/s, CPU, memory, drops) every second while calls are in progress; with --json, \
+            each ended call and each load report is also printed on standard output as one JSON object.
             """)
 
     /// What the bot does with each call.
@@ -43,8 +45,11 @@ struct BotCommand: AsyncParsableCommand {
     @Option(help: "Audio to play: tone[:Hz], file:PATH.ogg, alsa:DEVICE, or none (play mode).")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
-    @Option(help: "Calls held at once; more are rejected as busy.")
-    var maxCalls = 16
+    @Option(help: "Calls held at once; more are rejected as busy (default: 100 per CPU core).")
+    var maxCalls = max(ProcessInfo.processInfo.activeProcessorCount, 1) * 100
+
+    @Flag(help: "Echo mode: decode what arrives and send the frames back (measures it; costs far more CPU).")
+    var verify = false
 
     @Option(help: "Leave after this many seconds (default: run until interrupted).")
     var duration: Double?
@@ -55,7 +60,8 @@ struct BotCommand: AsyncParsableCommand {
     func validate() throws {
         if mode == .record, record == nil { throw ValidationError("record mode needs --record DIR") }
         if mode != .record, record != nil { throw ValidationError("--record is for --mode record") }
-        guard (1...256).contains(maxCalls) else { throw ValidationError("--max-calls must be in 1...256") }
+        guard (1...2048).contains(maxCalls) else { throw ValidationError("--max-calls must be in 1...2048") }
+        if verify, mode != .echo { throw ValidationError("--verify is for --mode echo") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
         if video == .echo || audio == .echo { throw ValidationError("use --mode echo to echo") }
     }
@@ -71,7 +77,9 @@ struct BotCommand: AsyncParsableCommand {
         }
         let plan: CallMediaPlan
         switch mode {
-        case .echo: plan = CallMediaPlan(video: .echo, audio: .echo, recordDirectory: nil, fileTag: "bot")
+        case .echo:
+            plan = CallMediaPlan(video: .echo, audio: .echo, recordDirectory: nil, fileTag: "bot",
+                                 forwardsEcho: !verify)
         case .record: plan = CallMediaPlan(video: .none, audio: .none, recordDirectory: record, fileTag: "bot")
         case .play: plan = CallMediaPlan(video: video, audio: audio, recordDirectory: nil, fileTag: "bot")
         }
@@ -112,9 +120,23 @@ struct BotCommand: AsyncParsableCommand {
         let stop = ShutdownSignal()
         let deadline = duration.map { RuntimeClock.now() + .milliseconds(Int64($0 * 1000)) }
         let restartRequests = RestartSignal()
+        var meter = BotLoadMeter()
+        var nextLoadReport = RuntimeClock.now() + .seconds(1)
+        var reportedIdle = true
         while !stop.requested, deadline.map({ RuntimeClock.now() < $0 }) ?? true {
             if restartRequests.take() { await router.restartAll(reason: "asked for with SIGUSR1") }
             await router.waitForChange()
+            if RuntimeClock.now() >= nextLoadReport {
+                nextLoadReport = RuntimeClock.now() + .seconds(1)
+                let (calls, totals) = await media.forwardingTotals()
+                let report = meter.report(calls: calls, totals: totals)
+                // Idle seconds are reported once, not every second.
+                if calls > 0 || !reportedIdle {
+                    printError(report.line)
+                    if json { FileHandle.standardOutput.write(Data((report.json.serialized + "\n").utf8)) }
+                }
+                reportedIdle = calls == 0
+            }
         }
         printError("linkup bot: leaving (\(stop.requested ? "interrupted" : "duration reached"))")
         await router.hangUpAll(reason: "the bot is leaving")

@@ -1,4 +1,5 @@
 import Foundation
+import MediaSession
 import Peer
 import PeerRuntime
 import SDP
@@ -31,7 +32,7 @@ actor CallLeg: ChangeWaiting {
     /// The remote participant's signaling id and name.
     let remoteID: String
     let remoteName: String
-    let runtime: MachineRuntime<Peer>
+    let runtime: MachineRuntime<CallMachine>
     private let signal: @Sendable (CallSignal) async -> Void
     private var media: (any CallLegMedia)?
     private var pendingCandidates: [String?] = []
@@ -54,7 +55,7 @@ actor CallLeg: ChangeWaiting {
     /// The negotiated SRTP profile and selected pair, for the summary.
     private(set) var transportDescription = ""
 
-    private init(remoteID: String, remoteName: String, runtime: MachineRuntime<Peer>,
+    private init(remoteID: String, remoteName: String, runtime: MachineRuntime<CallMachine>,
                  signal: @escaping @Sendable (CallSignal) async -> Void) {
         self.remoteID = remoteID
         self.remoteName = remoteName
@@ -71,7 +72,7 @@ actor CallLeg: ChangeWaiting {
         configuration.iceServers = network.iceServers
         configuration.ice.relayOnly = network.relayOnly
         let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
-        let runtime = MachineRuntime(machine: peer)
+        let runtime = MachineRuntime(machine: CallMachine(peer: peer))
         if let caFile = network.caFile { await runtime.trustCertificateAuthorities(inFile: caFile) }
         var bound: [TransportAddress] = []
         if let addresses = network.addresses {
@@ -80,7 +81,7 @@ actor CallLeg: ChangeWaiting {
             bound = try await runtime.bind(try HostAddress.enumerate([.loopback]))
         }
         let local = bound
-        await runtime.withMachine { peer, now in
+        await runtime.withPeer { peer, now in
             for (index, address) in local.enumerated() {
                 peer.addLocalHostCandidate(address, interfaceIndex: index, now: now)
             }
@@ -120,7 +121,7 @@ actor CallLeg: ChangeWaiting {
     /// Creates and sends our offer (we placed the call).
     func sendOffer() async throws {
         isCaller = true
-        let sdp = try await runtime.withMachine { peer, now in
+        let sdp = try await runtime.withPeer { peer, now in
             let sdp = try peer.createOffer()
             try peer.setLocalDescription(sdp, type: .offer, now: now)
             return sdp
@@ -133,7 +134,7 @@ actor CallLeg: ChangeWaiting {
     /// or a later one from either side (an ICE restart). When both sides offered at once, the callee rolls back
     /// its own offer and answers; the caller ignores the callee's offer, whose side will answer ours (JSEP glare).
     func answer(offer: String) async throws {
-        let (glare, renegotiation) = await runtime.withMachine { peer, _ in
+        let (glare, renegotiation) = await runtime.withPeer { peer, _ in
             (peer.signalingState == .haveLocalOffer, peer.remoteDescription != nil)
         }
         if renegotiation { printError("linkup: \(remoteName) sent a new offer (ICE restart); answering") }
@@ -142,10 +143,10 @@ actor CallLeg: ChangeWaiting {
                 printError("linkup: \(remoteName) offered while our offer was out; waiting for its answer to ours")
                 return
             }
-            try await runtime.withMachine { peer, _ in try peer.rollback() }
+            try await runtime.withPeer { peer, _ in try peer.rollback() }
             restartPending = false
         }
-        let (sdp, complete) = try await runtime.withMachine { peer, now in
+        let (sdp, complete) = try await runtime.withPeer { peer, now in
             try peer.setRemoteDescription(offer, type: .offer, now: now)
             let sdp = try peer.createAnswer()
             try peer.setLocalDescription(sdp, type: .answer, now: now)
@@ -159,7 +160,7 @@ actor CallLeg: ChangeWaiting {
 
     /// Applies the remote answer to our offer.
     func accept(answer: String) async throws {
-        try await runtime.withMachine { peer, now in
+        try await runtime.withPeer { peer, now in
             try peer.setRemoteDescription(answer, type: .answer, now: now)
         }
         if restartPending { printError("linkup: \(remoteName) answered our ICE restart; checking the new paths") }
@@ -176,7 +177,7 @@ actor CallLeg: ChangeWaiting {
             return
         }
         do {
-            let offer = try await runtime.withMachine { peer, now in
+            let offer = try await runtime.withPeer { peer, now in
                 guard peer.signalingState == .stable, peer.connectionState != .closed,
                       peer.connectionState != .failed, peer.iceState != .checking else { return (String, Bool)?.none }
                 peer.restartICE(now: now)
@@ -204,7 +205,7 @@ actor CallLeg: ChangeWaiting {
             return
         }
         do {
-            try await runtime.withMachine { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
+            try await runtime.withPeer { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
         } catch {
             printError("linkup: ignoring a candidate from \(remoteName): \(error)")
         }
@@ -254,7 +255,7 @@ actor CallLeg: ChangeWaiting {
                 let gap = RuntimeClock.now() - since
                 longestGap = max(longestGap ?? .zero, gap)
                 disconnectedAt = nil
-                let path = await runtime.withMachine { peer, _ in peer.pathDescription }
+                let path = await runtime.withPeer { peer, _ in peer.pathDescription }
                 transportDescription = transportDescription.components(separatedBy: " over ").first.map {
                     "\($0) over \(path)"
                 } ?? transportDescription
@@ -265,7 +266,7 @@ actor CallLeg: ChangeWaiting {
             if connectedAt == nil {
                 let now = RuntimeClock.now()
                 // The description first: whoever waits for `connectedAt` reads it next.
-                transportDescription = await runtime.withMachine { peer, _ in
+                transportDescription = await runtime.withPeer { peer, _ in
                     "\(peer.negotiatedProfile?.description ?? "?") over \(peer.pathDescription)"
                 }
                 connectedAt = now
@@ -291,7 +292,7 @@ actor CallLeg: ChangeWaiting {
 
     /// Closes the peer (a DTLS close_notify goes out) and its sockets.
     func close() async {
-        await runtime.withMachine { peer, now in peer.close(now: now) }
+        await runtime.withPeer { peer, now in peer.close(now: now) }
         await runtime.close()
         consumer?.cancel()
         wakeWaiters()

@@ -1,5 +1,7 @@
 import Foundation
 import Media
+import MediaSession
+import PeerRuntime
 import Signaling
 import Wire
 
@@ -11,6 +13,8 @@ struct CallMediaPlan: Sendable {
     var recordDirectory: String?
     /// A word for log lines ("call", "bot").
     var fileTag: String
+    /// Echo by forwarding packets (`MediaSession`, no decoding) instead of decoding and re-sending frames.
+    var forwardsEcho = false
 
     /// The media endpoint configuration for a call with `remoteName` (`remoteID`).
     func configuration(remoteName: String, remoteID: String) throws -> CallMediaConfiguration {
@@ -91,7 +95,12 @@ actor MediaRegistry {
 
     private let plan: CallMediaPlan
     private let onEnd: @Sendable (Result) -> Void
-    private var active: [String: (leg: CallLeg, media: CallMedia)] = [:]
+    /// The media of a call in progress: a decoding endpoint, or the forwarding engine inside the leg's machine.
+    private enum ActiveMedia {
+        case endpoint(CallMedia)
+        case forwarding(startedAt: Instant)
+    }
+    private var active: [String: (leg: CallLeg, media: ActiveMedia)] = [:]
     private(set) var results: [Result] = []
 
     init(plan: CallMediaPlan, onEnd: @escaping @Sendable (Result) -> Void = { _ in }) {
@@ -105,34 +114,80 @@ actor MediaRegistry {
                               end: { leg, reason in await self.end(leg, reason: reason) })
     }
 
+    /// Calls in progress.
+    var activeCount: Int { active.count }
+
     private func start(_ leg: CallLeg) async throws {
-        let configuration = try plan.configuration(remoteName: leg.remoteName, remoteID: leg.remoteID)
-        let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
-        active[leg.remoteID] = (leg, media)
-        await leg.attach(media)
-        // Media starts once the path is up: a keyframe sent before DTLS completes would be lost.
-        Task {
-            if await leg.waitForConnection(timeout: .seconds(30)) { await media.start() }
+        if plan.forwardsEcho {
+            // The echo runs inside the leg's machine, on its event loop: nothing per packet comes out here.
+            let ntp = CallMedia.wallClock()
+            await leg.runtime.withMachine { machine, _ in
+                machine.startEcho(ntp: ntp, random: SystemRandomNumberGenerator())
+            }
+            active[leg.remoteID] = (leg, .forwarding(startedAt: RuntimeClock.now()))
+        } else {
+            let configuration = try plan.configuration(remoteName: leg.remoteName, remoteID: leg.remoteID)
+            let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
+            active[leg.remoteID] = (leg, .endpoint(media))
+            await leg.attach(media)
+            // Media starts once the path is up: a keyframe sent before DTLS completes would be lost.
+            Task {
+                if await leg.waitForConnection(timeout: .seconds(30)) { await media.start() }
+            }
         }
         printError("linkup \(plan.fileTag): call with \(leg.remoteName) (\(leg.remoteID)) started")
     }
 
     private func end(_ leg: CallLeg, reason: String) async {
         guard let entry = active.removeValue(forKey: leg.remoteID) else { return }
-        let summary = await entry.media.stop()
+        let summary: MediaSummaryText
+        var firstVideo: Instant?
+        switch entry.media {
+        case let .endpoint(media):
+            summary = MediaSummaryText(await media.stop())
+            firstVideo = await media.firstVideoDecodedAt
+        case let .forwarding(startedAt):
+            let stats = await leg.runtime.withMachine { machine, _ in machine.currentMediaStats() }
+            summary = MediaSummaryText(forwarded: stats ?? MediaSessionStats(),
+                                       seconds: (RuntimeClock.now() - startedAt).milliseconds / 1000)
+        }
         let result = Result(remoteName: leg.remoteName, remoteID: leg.remoteID, reason: reason,
-                            summary: MediaSummaryText(summary), firstVideoFrameAt: await entry.media.firstVideoDecodedAt,
+                            summary: summary, firstVideoFrameAt: firstVideo,
                             transport: await leg.transportDescription, iceRestarts: await leg.restarts)
         results.append(result)
         onEnd(result)
+    }
+
+    /// The forwarding engines' counters summed over the calls in progress, and how many calls there are.
+    func forwardingTotals() async -> (calls: Int, stats: MediaSessionStats) {
+        var total = MediaSessionStats()
+        for (_, entry) in active {
+            guard case .forwarding = entry.media,
+                  let stats = await entry.leg.runtime.withMachine({ machine, _ in machine.media?.stats })
+            else { continue }
+            total.packetsReceived += stats.packetsReceived
+            total.packetsForwarded += stats.packetsForwarded
+            total.bytesForwarded += stats.bytesForwarded
+            total.packetsDropped += stats.packetsDropped
+            total.packetsResent += stats.packetsResent
+            total.nacksReceived += stats.nacksReceived
+            total.keyframeRequestsRelayed += stats.keyframeRequestsRelayed
+        }
+        return (active.count, total)
     }
 
     /// One live line per call in progress.
     func liveLines() async -> [String] {
         var lines: [String] = []
         for (_, entry) in active.sorted(by: { $0.key < $1.key }) {
-            let path = await entry.leg.runtime.withMachine { peer, _ in peer.pathDescription }
-            lines.append("\(entry.leg.remoteName): \(await entry.media.liveLine()) · \(path)")
+            let path = await entry.leg.runtime.withPeer { peer, _ in peer.pathDescription }
+            switch entry.media {
+            case let .endpoint(media):
+                lines.append("\(entry.leg.remoteName): \(await media.liveLine()) · \(path)")
+            case .forwarding:
+                let stats = await entry.leg.runtime.withMachine { machine, _ in machine.media?.stats }
+                lines.append("\(entry.leg.remoteName): forwarded \(stats?.packetsForwarded ?? 0) packets · \(path)")
+            }
         }
         return lines
     }

@@ -1,3 +1,4 @@
+import MediaSession
 import Peer
 import PeerRuntime
 import RTP
@@ -13,6 +14,10 @@ protocol PeerHostingMachine: SansIOMachine where Event == PeerEvent {
 
 extension Peer: PeerHostingMachine {
     mutating func withPeer<R>(_ body: (inout Peer) throws -> R) rethrows -> R { try body(&self) }
+}
+
+extension CallMachine: PeerHostingMachine {
+    mutating func withPeer<R>(_ body: (inout Peer) throws -> R) rethrows -> R { try body(&peer) }
 }
 
 extension LossyMachine: PeerHostingMachine where Machine == Peer {

@@ -1,0 +1,40 @@
+/// What a `MediaSession` counted, for logs, `--json` and load reports.
+public struct MediaSessionStats: Sendable, Equatable {
+    /// RTP packets received from the source (RTX repairs included) and their bytes.
+    public var packetsReceived = 0
+    public var bytesReceived = 0
+    /// RTP packets forwarded (each received packet once) and their bytes.
+    public var packetsForwarded = 0
+    public var bytesForwarded = 0
+    /// Received packets that were RTX repairs of the source stream.
+    public var repairsReceived = 0
+    /// Packets that could not be forwarded: no route for their section, or an RTX packet with nothing inside.
+    public var packetsDropped = 0
+    /// NACKs received from downstream and packets resent from our history for them.
+    public var nacksReceived = 0
+    public var packetsResent = 0
+    /// NACKs sent upstream for gaps in the source streams.
+    public var nacksSent = 0
+    /// PLI/FIR received from downstream, and how many of them went on to the source.
+    public var keyframeRequestsReceived = 0
+    public var keyframeRequestsRelayed = 0
+    /// Regular compound reports (SR/RR + SDES) sent.
+    public var reportsSent = 0
+    /// The round trip the last report block about our streams gave (RFC 3550 §6.4.1), in milliseconds.
+    public var roundTripMs: Double?
+    /// The fraction of our forwarded packets the other side reported lost, last report (0...1).
+    public var remoteLossFraction: Double?
+    /// Loss and jitter of what the source sent us, over the whole call.
+    public var sourcePacketsExpected: UInt64 = 0
+    public var sourcePacketsLost: Int64 = 0
+    /// Interarrival jitter of the source's video in milliseconds (RFC 3550 §6.4.1), if any.
+    public var sourceJitterMs: Double?
+
+    /// Empty statistics.
+    public init() {}
+
+    /// The fraction of the source's packets that never arrived (0...1), nil before any arrived.
+    public var sourceLossFraction: Double? {
+        sourcePacketsExpected > 0 ? Double(max(sourcePacketsLost, 0)) / Double(sourcePacketsExpected) : nil
+    }
+}
