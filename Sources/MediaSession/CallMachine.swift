@@ -16,6 +16,9 @@ public struct CallMachine {
     /// The media engine, once started.
     public private(set) var media: MediaSession?
     private var echoRequested: (ntp: NTPClock, random: any RandomNumberGenerator)?
+    /// The replayed media of a load-generating caller, once started.
+    public private(set) var replay: LoadReplay?
+    private var replayRequested: (program: ReplayProgram, duration: Duration, random: any RandomNumberGenerator)?
     private var now: Instant = .zero
 
     /// A machine around `peer`, with no media engine yet.
@@ -39,6 +42,31 @@ public struct CallMachine {
         echoRequested = nil
     }
 
+    /// Replays `program` for `duration` from the moment the peer connects (or now, if it is connected), and
+    /// measures what an echo sends back (`LoadReplay`).
+    public mutating func startReplay(_ program: ReplayProgram, duration: Duration, random: some RandomNumberGenerator) {
+        replayRequested = (program, duration, random)
+        if peer.connectionState == .connected { startReplayIfRequested() }
+    }
+
+    private mutating func startReplayIfRequested() {
+        guard replay == nil, var request = replayRequested else { return }
+        replayRequested = nil
+        let video = peer.transceivers.first { $0.kind == .video && !$0.isStopped && $0.direction.sends }
+        let audio = peer.transceivers.first { $0.kind == .audio && !$0.isStopped && $0.direction.sends }
+        replay = LoadReplay(program: request.program, videoMid: video?.mid, audioMid: audio?.mid, now: now,
+                            duration: request.duration, random: &request.random)
+        drainReplay()
+    }
+
+    private mutating func drainReplay() {
+        guard replay != nil else { return }
+        replay?.handleTimeout(now: now)
+        while let send = replay?.pollOutput() {
+            _ = try? peer.sendRTP(mid: send.mid, payload: send.payload, timestamp: send.timestamp, marker: send.marker)
+        }
+    }
+
     /// The media engine's statistics brought up to date; nil before it started.
     public mutating func currentMediaStats() -> MediaSessionStats? {
         media?.currentStats()
@@ -60,6 +88,7 @@ public struct CallMachine {
             media?.handleTimeout(now: now)
             drainMedia()
         }
+        drainReplay()
     }
 
     /// Feeds what happened on a TURN stream connection.
@@ -79,8 +108,13 @@ public struct CallMachine {
             case let .event(.rtcp(bytes)) where media != nil:
                 media?.receiveRTCP(bytes, now: now)
                 drainMedia()
+            case let .event(.rtp(mid, packet)) where replay != nil:
+                replay?.echoReceived(packet, mid: mid, now: now)
+            case .event(.rtcp) where replay != nil:
+                break
             case .event(.connectionStateChanged(.connected)):
                 configureEchoIfReady()
+                startReplayIfRequested()
                 return output
             default:
                 return output
@@ -91,7 +125,7 @@ public struct CallMachine {
 
     /// The earliest deadline of the peer and the media engine.
     public func nextDeadline() -> Instant? {
-        let deadlines = [peer.nextDeadline(), media?.nextDeadline()].compactMap { $0 }
+        let deadlines = [peer.nextDeadline(), media?.nextDeadline(), replay?.nextDeadline()].compactMap { $0 }
         return deadlines.min()
     }
 

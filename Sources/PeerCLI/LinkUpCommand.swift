@@ -19,7 +19,7 @@ struct LinkUpCommand: AsyncParsableCommand {
         version: LinkUpVersion.current,
         subcommands: [
             ServeCommand.self, CallCommand.self, BotCommand.self, LoopbackCommand.self, DevicesCommand.self,
-            ProbeCommand.self, BenchSRTPCommand.self,
+            ProbeCommand.self, LoadCommand.self, BenchSRTPCommand.self,
         ]
     )
 

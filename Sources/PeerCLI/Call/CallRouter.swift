@@ -38,6 +38,10 @@ actor CallRouter: ChangeWaiting {
     private var accepted: [String: String] = [:]
     /// Candidates that arrived before the leg existed (a browser may trickle before its offer is relayed).
     private var earlyCandidates: [String: [String?]] = [:]
+    /// Legs being set up right now (sockets bound, description made), each in a task of its own so that one slow
+    /// set-up never holds up the signaling events of the others; and those hung up while being set up.
+    private var starting: Set<String> = []
+    private var cancelledWhileStarting: Set<String> = []
     var waiters: [CheckedContinuation<Void, Never>] = []
     /// Why outgoing calls ended without a leg (rejected), by participant.
     private(set) var rejections: [String: String] = [:]
@@ -57,7 +61,7 @@ actor CallRouter: ChangeWaiting {
     private var endingLegs = 0
 
     /// No leg in progress and none still ending: every ended leg's media summary is in.
-    var isIdle: Bool { legs.isEmpty && endingLegs == 0 }
+    var isIdle: Bool { legs.isEmpty && endingLegs == 0 && starting.isEmpty }
 
     /// Waits until `isIdle`: a hangup from the other side may be ending a leg in another task right now.
     func waitUntilIdle() async {
@@ -77,7 +81,7 @@ actor CallRouter: ChangeWaiting {
             await incomingCall(from: from, name: name)
         case let .callAccepted(from):
             guard let name = outgoing.removeValue(forKey: from) else { return }
-            await startLeg(remoteID: from, remoteName: name, asCaller: true, offer: nil)
+            beginLeg(remoteID: from, remoteName: name, offer: nil)
         case let .callRejected(from, reason):
             guard outgoing.removeValue(forKey: from) != nil else { return }
             rejections[from] = reason ?? "rejected"
@@ -96,7 +100,7 @@ actor CallRouter: ChangeWaiting {
                 printError("linkup: ignoring an offer from \(from), whose call we did not accept")
                 return
             }
-            await startLeg(remoteID: from, remoteName: name, asCaller: false, offer: sdp)
+            beginLeg(remoteID: from, remoteName: name, offer: sdp)
         case let .answer(from, sdp):
             guard let leg = legs[from] else { return }
             do {
@@ -107,16 +111,18 @@ actor CallRouter: ChangeWaiting {
         case let .candidate(from, candidate):
             if let leg = legs[from] {
                 await leg.addRemoteCandidate(candidate?.candidate)
-            } else if accepted[from] != nil || outgoing[from] != nil {
+            } else if accepted[from] != nil || outgoing[from] != nil || starting.contains(from) {
                 earlyCandidates[from, default: []].append(candidate?.candidate)
             }
         case let .hangup(from):
             outgoing.removeValue(forKey: from)
             accepted.removeValue(forKey: from)
+            if starting.contains(from) { cancelledWhileStarting.insert(from) }
             await end(from, reason: "the other side hung up")
         case let .peerLeft(_, id):
             outgoing.removeValue(forKey: id)
             accepted.removeValue(forKey: id)
+            if starting.contains(id) { cancelledWhileStarting.insert(id) }
             await end(id, reason: "the other side left the room")
         case .peerJoined, .chat:
             wakeWaiters()
@@ -124,7 +130,8 @@ actor CallRouter: ChangeWaiting {
     }
 
     private func incomingCall(from: String, name: String) async {
-        guard acceptsCalls, legs.count + accepted.count < maximumCalls, legs[from] == nil else {
+        guard acceptsCalls, legs.count + accepted.count + starting.count < maximumCalls, legs[from] == nil,
+              !starting.contains(from) else {
             let reason = acceptsCalls ? "busy" : "not accepting calls"
             try? await signaling.reject(from, reason: reason)
             return
@@ -138,7 +145,20 @@ actor CallRouter: ChangeWaiting {
         }
     }
 
-    private func startLeg(remoteID: String, remoteName: String, asCaller: Bool, offer: String?) async {
+    /// Starts setting up a leg in a task of its own and returns at once (the signaling pump goes on).
+    private func beginLeg(remoteID: String, remoteName: String, offer: String?) {
+        starting.insert(remoteID)
+        Task {
+            await startLeg(remoteID: remoteID, remoteName: remoteName, offer: offer)
+            starting.remove(remoteID)
+            if cancelledWhileStarting.remove(remoteID) != nil {
+                await end(remoteID, reason: "the other side hung up while the call was being set up")
+            }
+            wakeWaiters()
+        }
+    }
+
+    private func startLeg(remoteID: String, remoteName: String, offer: String?) async {
         let signaling = self.signaling
         do {
             let leg = try await CallLeg.make(remoteID: remoteID, remoteName: remoteName, network: network) {

@@ -42,6 +42,9 @@ struct IVFLoopSource: Sendable {
         try self.init(bytes: [UInt8](data))
     }
 
+    /// Frames in one pass through the file.
+    var frameCount: Int { frames.count }
+
     /// The next frame, whether it is a keyframe, and when it is due after the start of playback.
     mutating func next() -> (data: [UInt8], isKeyframe: Bool, due: Duration) {
         let frame = frames[index]
@@ -75,6 +78,9 @@ struct OggOpusLoopSource: Sendable {
         }
         try self.init(bytes: [UInt8](data))
     }
+
+    /// Audio packets in one pass through the file.
+    var packetCount: Int { packets.count }
 
     /// The next packet and its duration in 48 kHz samples.
     mutating func next() -> (packet: [UInt8], samples: Int) {
