@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
 // LinkUp: a native WebRTC peer engine for Linux. Module layout and dependency direction: ../shared/ARCHITECTURE.md.
+import Foundation
 import PackageDescription
 
 /// System libraries found through pkg-config; `providers` tells SwiftPM which Debian package brings each.
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Peer", targets: ["Peer"]),
         .library(name: "MediaSession", targets: ["MediaSession"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "SignalingServer", targets: ["SignalingServer"]),
@@ -115,3 +117,16 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),
     ]
 )
+
+// `make bench` builds with LINKUP_BENCHMARKS=1 (in its own scratch path): the allocation benchmark on
+// ordo-one/benchmark's malloc interposer. Other builds never resolve or build it.
+if ProcessInfo.processInfo.environment["LINKUP_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
+    package.targets.append(.executableTarget(
+        name: "ForwardingAllocations",
+        dependencies: ["MediaSession", "Peer", "RTP", "Wire", "Simulation",
+                       .product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/ForwardingAllocations",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}
