@@ -77,12 +77,20 @@ extension Peer {
     private mutating func transmit(_ packet: RTPPacket, context: PeerSRTPContext,
                                    path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {
-            let protected = try context.protect(rtp: packet.encoded)
+            // One allocation: the packet is written with room for the SRTP tag and protected in place.
+            var writer = ByteWriter(capacity: packet.encodedSize + Self.srtpOverheadReserve)
+            packet.encode(into: &writer)
+            var protected = writer.takeBytes()
+            try context.protectInPlace(&protected)
             transmit(Datagram(local: path.local, remote: path.remote, payload: protected))
         } catch {
             throw PeerError(.srtpFailed, "SRTP refused to protect an RTP packet", underlying: error)
         }
     }
+
+    /// Bytes reserved after an RTP packet for what SRTP appends: at most a 16-byte GCM tag (RFC 7714 §7) or a
+    /// 10-byte HMAC tag (RFC 3711 §4.2).
+    static let srtpOverheadReserve = 16
 
     /// Sends one RTCP compound packet, SRTCP-protected, on the selected path.
     public mutating func sendRTCP(_ compound: [UInt8]) throws(PeerError) {

@@ -86,11 +86,23 @@ extension MachineRuntime {
         // Destinations the kernel would refuse are dropped here: NIO closes a datagram socket on such a send
         // error, and re-opening it (see `socketClosed(_:)`) would lose whatever else is queued on it.
         guard datagram.remote.ip.isV6 == datagram.local.ip.isV6, datagram.remote.port != 0,
-              datagram.remote.ip.isV4Mapped == datagram.local.ip.isV4Mapped,
-              let remote = SocketAddress(datagram.remote, scopeID: sockets[index].scopeID) else {
+              datagram.remote.ip.isV4Mapped == datagram.local.ip.isV4Mapped else {
             logger.warning("transmit to an address this socket cannot reach; dropped",
                            metadata: ["datagram": "\(datagram)"])
             return
+        }
+        // NIO boxes a SocketAddress's storage: a call sends to one remote almost always, so reuse the last one.
+        let remote: SocketAddress
+        if let cached = sockets[index].lastRemote, cached.address == datagram.remote {
+            remote = cached.socketAddress
+        } else {
+            guard let made = SocketAddress(datagram.remote, scopeID: sockets[index].scopeID) else {
+                logger.warning("transmit to an address this socket cannot reach; dropped",
+                               metadata: ["datagram": "\(datagram)"])
+                return
+            }
+            remote = made
+            sockets[index].lastRemote = (datagram.remote, made)
         }
         // No `isWritable` gate: NIO 2.101 leaves a datagram channel unwritable for good after a recoverable send
         // error (EMSGSIZE, EHOSTUNREACH) on a large write, which would silence the socket. UDP rarely queues
@@ -100,13 +112,10 @@ extension MachineRuntime {
         // Marked before the write: nothing below may touch `sockets` by index again.
         sockets[index].needsFlush = true
         let buffer = channel.allocator.buffer(bytes: datagram.payload)
-        let promise = eventLoop.makePromise(of: Void.self)
-        let logger = logger
-        let description = datagram.description
-        promise.futureResult.whenFailure { error in
-            logger.warning("send failed", metadata: ["datagram": "\(description)", "error": "\(error)"])
-        }
-        channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: promise)
+        // No promise per packet (it and its callback would cost allocations on every send): a failed write is
+        // lost as UDP would lose it, and errors that matter reach `DatagramReceiver.errorCaught` or close the
+        // socket (`socketClosed(_:)`).
+        channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
     /// Flushes every socket written to since the last flush; called after each batch of inputs.

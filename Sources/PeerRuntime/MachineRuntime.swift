@@ -54,6 +54,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
         var channel: any Channel
         /// Written to since the last flush.
         var needsFlush = false
+        /// The last destination and NIO's address for it (see `send(_:)`).
+        var lastRemote: (address: TransportAddress, socketAddress: SocketAddress)?
     }
 
     /// A runtime for `machine` on `eventLoop`, with no sockets yet (see `bind(_:port:)`).

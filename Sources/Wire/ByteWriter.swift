@@ -15,6 +15,14 @@ public struct ByteWriter: Sendable {
     /// How many bytes have been written.
     public var count: Int { bytes.count }
 
+    /// Hands the written bytes over, leaving the writer empty: the caller's array is then the only reference to
+    /// the storage, so appending to it within the reserved capacity (an SRTP tag) does not copy.
+    public mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        return taken
+    }
+
     /// Appends one byte.
     public mutating func write(_ value: UInt8) { bytes.append(value) }
 

@@ -31,6 +31,7 @@ public enum DatagramKind: Equatable, Sendable {
     case unknown
 
     /// Classifies a datagram by its first one or two bytes.
+    @inlinable  // specialized where it is called: the per-packet path must not allocate in generic code
     public init<Bytes: Collection>(classifying datagram: Bytes) where Bytes.Element == UInt8 {
         guard let first = datagram.first else {
             self = .unknown
