@@ -190,4 +190,7 @@ enum MachineRuntimeLimits {
     /// The largest datagram received whole. WebRTC keeps packets under the path MTU (DTLS and RTP here use at most
     /// 1200 bytes), so 4 KiB leaves room for any peer's jumbo frame while keeping the per-read buffer at 32 KiB.
     static let maximumDatagramSize = 4_096
+    /// Events waiting for the owner at most: several seconds of a call's media (RTP reaches the owner only when
+    /// the media engine is not inside the machine); state changes never come near it.
+    static let eventBacklog = 4_096
 }

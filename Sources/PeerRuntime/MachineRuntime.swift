@@ -70,7 +70,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
         self.machine = machine
         self.eventLoop = eventLoop
         self.logger = logger
-        (events, eventSink) = AsyncStream.makeStream(of: Machine.Event.self, bufferingPolicy: .unbounded)
+        (events, eventSink) = AsyncStream.makeStream(
+            of: Machine.Event.self, bufferingPolicy: .bufferingOldest(MachineRuntimeLimits.eventBacklog))
     }
 
     deinit {
@@ -96,6 +97,19 @@ public actor MachineRuntime<Machine: SansIOMachine> {
 
     /// The addresses of the open sockets, in the order they were bound: what to announce as host candidates.
     public var boundAddresses: [TransportAddress] { sockets.map(\.address) }
+
+    /// Events the owner did not take in time and that were dropped (the backlog was full).
+    public private(set) var droppedEvents = 0
+
+    /// An owner that falls behind loses the newest events rather than letting memory and latency grow without
+    /// bound; the first drop, and every 1000th after it, is logged.
+    private func eventDropped() {
+        droppedEvents += 1
+        if droppedEvents % 1000 == 1 {
+            logger.warning("the owner is not keeping up with the machine's events; dropping the newest",
+                           metadata: ["dropped": "\(droppedEvents)", "backlog": "\(MachineRuntimeLimits.eventBacklog)"])
+        }
+    }
 
     /// Closes every socket (after flushing what is pending), cancels the timer and finishes `events`. Further
     /// datagrams and timers are ignored. Calling it again does nothing.
@@ -148,7 +162,7 @@ public actor MachineRuntime<Machine: SansIOMachine> {
             case let .transmit(datagram):
                 if !isClosed { send(datagram) }
             case let .event(event):
-                eventSink.yield(event)
+                if case .dropped = eventSink.yield(event) { eventDropped() }
             case let .stream(command):
                 if !isClosed { perform(command) }
             }

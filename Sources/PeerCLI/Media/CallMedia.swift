@@ -78,6 +78,7 @@ actor CallMedia {
         case let .rtp(mid, packet):
             if !layoutKnown { await refreshLayout() }
             await receiver.receive(packet, mid: mid)
+            await deadlineMayHaveMoved()
         case let .rtcp(bytes):
             await receiver.receiveRTCP(bytes)
         default:
@@ -120,15 +121,35 @@ actor CallMedia {
         runTask = Task { await self.run(until: nil) }
     }
 
+    /// The timer of the receive half and the reports: sleeps until the earliest deadline (the jitter buffer's
+    /// NACK, give-up and keyframe timers, the next report), never polling. A packet that brings a deadline
+    /// forward wakes it early (`deadlineMayHaveMoved()`).
     private func tickLoop(until end: Instant?) async {
         while !Task.isCancelled, !isStopped, end.map({ RuntimeClock.now() < $0 }) ?? true {
+            var deadline = nextReport ?? RuntimeClock.now() + configuration.reportInterval
+            if let due = await receiver.nextDeadline() { deadline = min(deadline, due) }
+            if let end { deadline = min(deadline, end) }
+            scheduledWake = deadline
+            let sleeper = Task { await sleep(until: deadline) }
+            timerSleep = sleeper
+            await sleeper.value
+            timerSleep = nil
             await tick()
-            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats) and sends reports when due. `run`
-    /// calls it every 10 ms.
+    /// The sleeping timer task and when it wakes, so a received packet can wake it sooner.
+    private var timerSleep: Task<Void, Never>?
+    private var scheduledWake: Instant?
+
+    /// After a packet: if the receive half now wants the timer sooner than planned, wake the timer loop.
+    func deadlineMayHaveMoved() async {
+        guard let scheduledWake, let sleeper = timerSleep, let due = await receiver.nextDeadline(), due < scheduledWake
+        else { return }
+        sleeper.cancel()
+    }
+
+    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats) and sends reports when due.
     func tick() async {
         await receiver.tick()
         let now = RuntimeClock.now()

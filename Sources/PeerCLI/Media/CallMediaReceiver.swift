@@ -67,6 +67,11 @@ actor CallMediaReceiver {
         }
     }
 
+    /// When the jitter buffer's next timer (give-up, NACK retry, PLI repeat) is due.
+    func nextDeadline() -> Instant? {
+        isStopped ? nil : videoBuffer?.nextDeadline()
+    }
+
     /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats).
     func tick() async {
         guard videoBuffer != nil, !isStopped else { return }
