@@ -16,6 +16,7 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"]),
         fuzzTarget("FuzzDemux", ["Wire"]),
         fuzzTarget("FuzzSTUN", ["ICE", "Wire"]),
+        fuzzTarget("FuzzSRTP", ["RTP", "Wire"]),
         fuzzTarget("FuzzTURN", ["ICE", "Wire"]),
         fuzzTarget("FuzzSDP", ["SDP"]),
         fuzzTarget("FuzzRTP", ["RTP", "Wire"]),
