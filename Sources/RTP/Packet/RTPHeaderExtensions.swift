@@ -59,14 +59,33 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
 
     /// The 16-bit "defined by profile" field as parsed or chosen: 0xBEDE, 0x1000...0x100F, or another profile.
     public var profile: UInt16
-    /// The elements, in wire order, for the RFC 8285 forms (empty for another profile).
-    public var elements: [RTPHeaderExtension]
     /// The block's data for a profile other than RFC 8285's, kept verbatim.
     public var opaqueData: ArraySlice<UInt8>
+    /// A parsed RFC 8285 block, validated but not turned into an array: reading an element, forwarding and
+    /// re-encoding walk these bytes, so a received packet's extensions cost no allocation (nil once `elements`
+    /// was set).
+    private var unparsed: ArraySlice<UInt8>?
+    private var stored: [RTPHeaderExtension]
+
+    /// The elements, in wire order, for the RFC 8285 forms (empty for another profile). Reading it on a parsed
+    /// block builds the array.
+    public var elements: [RTPHeaderExtension] {
+        get {
+            guard unparsed != nil else { return stored }
+            var collected: [RTPHeaderExtension] = []
+            forEachElement { collected.append(RTPHeaderExtension(id: $0, data: $1)) }
+            return collected
+        }
+        set {
+            stored = newValue
+            unparsed = nil
+        }
+    }
 
     /// A block holding `elements`, in the one-byte form when every element fits it and otherwise the two-byte form.
     public init(elements: [RTPHeaderExtension] = []) {
-        self.elements = elements
+        stored = elements
+        unparsed = nil
         opaqueData = []
         profile = elements.allSatisfy(\.fitsOneByteForm) ? Self.oneByteProfile : Self.twoByteProfile
     }
@@ -75,7 +94,13 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
     public init(profile: UInt16, opaqueData: ArraySlice<UInt8>) {
         self.profile = profile
         self.opaqueData = opaqueData
-        elements = []
+        stored = []
+        unparsed = nil
+    }
+
+    /// Same profile, same elements in the same order, same opaque data: how the block was stored does not matter.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.profile == rhs.profile && lhs.opaqueData == rhs.opaqueData && lhs.elements == rhs.elements
     }
 
     /// True for the RFC 8285 one-byte and two-byte forms, whose data is a list of elements.
@@ -83,17 +108,22 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
 
     /// The data of the first element with `id`, if present.
     public subscript(id: UInt8) -> ArraySlice<UInt8>? {
-        for element in elements where element.id == id { return element.data }
-        return nil
+        var found: ArraySlice<UInt8>?
+        forEachElement { elementID, data in
+            if found == nil, elementID == id { found = data }
+        }
+        return found
     }
 
     /// Sets the element `id` to `data`, replacing an existing one or appending.
     public mutating func set(id: UInt8, data: ArraySlice<UInt8>) {
+        var elements = self.elements
         if let index = elements.firstIndex(where: { $0.id == id }) {
             elements[index].data = data
         } else {
             elements.append(RTPHeaderExtension(id: id, data: data))
         }
+        self.elements = elements
         if profile == Self.oneByteProfile && !elements.allSatisfy(\.fitsOneByteForm) {
             profile = Self.twoByteProfile
         }
@@ -101,7 +131,19 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
 
     /// Removes every element with `id`.
     public mutating func remove(id: UInt8) {
+        var elements = self.elements
         elements.removeAll { $0.id == id }
+        self.elements = elements
+    }
+
+    /// Calls `body` with each element's id and data, in wire order, without building an array.
+    public func forEachElement(_ body: (UInt8, ArraySlice<UInt8>) -> Void) {
+        if let unparsed {
+            // Validated when parsed: walking again cannot fail.
+            _ = try? Self.walk(unparsed, profile: profile, body)
+        } else {
+            for element in stored { body(element.id, element.data) }
+        }
     }
 
     // MARK: Parsing
@@ -110,48 +152,47 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
     public init(profile: UInt16, data: ArraySlice<UInt8>) throws(RTPError) {
         self.profile = profile
         opaqueData = []
-        elements = []
-        // One allocation per packet: every element takes at least two bytes, and WebRTC senders rarely put more
-        // than a handful in one packet.
-        elements.reserveCapacity(min(data.count / 2, 8))
-        if profile == Self.oneByteProfile {
-            try parseOneByte(data)
-        } else if profile & 0xFFF0 == Self.twoByteProfile {
-            try parseTwoByte(data)
+        stored = []
+        unparsed = nil
+        if profile == Self.oneByteProfile || profile & 0xFFF0 == Self.twoByteProfile {
+            try Self.walk(data, profile: profile) { _, _ in }
+            unparsed = data
         } else {
             opaqueData = data
         }
     }
 
-    private mutating func parseOneByte(_ data: ArraySlice<UInt8>) throws(RTPError) {
+    /// Walks the elements of RFC 8285 data in the one-byte (§4.2) or two-byte (§4.3) form, throwing on a
+    /// malformed element.
+    private static func walk(_ data: ArraySlice<UInt8>, profile: UInt16,
+                             _ body: (UInt8, ArraySlice<UInt8>) -> Void) throws(RTPError) {
         var reader = ByteReader(data)
-        while !reader.isAtEnd {
-            let first = try reader.u8()
-            let id = first >> 4
-            // Id 0 is reserved for padding (RFC 8285 §4.2); a padding byte is taken as one byte whatever its
-            // length nibble says, as it carries no element.
-            if id == 0 { continue }
-            // Id 15 is reserved: "the receiver MUST stop parsing the rest of the extension" (RFC 8285 §4.2).
-            if id == 15 { return }
-            let length = Int(first & 0x0F) + 1
-            guard reader.remaining >= length else {
-                throw .invalidHeaderExtension("one-byte element \(id) claims \(length) bytes, \(reader.remaining) left")
+        if profile == oneByteProfile {
+            while !reader.isAtEnd {
+                let first = try reader.u8()
+                let id = first >> 4
+                // Id 0 is reserved for padding (RFC 8285 §4.2); a padding byte is taken as one byte whatever its
+                // length nibble says, as it carries no element.
+                if id == 0 { continue }
+                // Id 15 is reserved: "the receiver MUST stop parsing the rest of the extension" (RFC 8285 §4.2).
+                if id == 15 { return }
+                let length = Int(first & 0x0F) + 1
+                guard reader.remaining >= length else {
+                    throw .invalidHeaderExtension("one-byte element \(id) claims \(length) bytes, \(reader.remaining) left")
+                }
+                body(id, try reader.bytes(length))
             }
-            elements.append(RTPHeaderExtension(id: id, data: try reader.bytes(length)))
-        }
-    }
-
-    private mutating func parseTwoByte(_ data: ArraySlice<UInt8>) throws(RTPError) {
-        var reader = ByteReader(data)
-        while !reader.isAtEnd {
-            let id = try reader.u8()
-            if id == 0 { continue }  // a single padding byte (RFC 8285 §4.3)
-            guard !reader.isAtEnd else { throw .invalidHeaderExtension("two-byte element \(id) has no length") }
-            let length = Int(try reader.u8())
-            guard reader.remaining >= length else {
-                throw .invalidHeaderExtension("two-byte element \(id) claims \(length) bytes, \(reader.remaining) left")
+        } else {
+            while !reader.isAtEnd {
+                let id = try reader.u8()
+                if id == 0 { continue }  // a single padding byte (RFC 8285 §4.3)
+                guard !reader.isAtEnd else { throw .invalidHeaderExtension("two-byte element \(id) has no length") }
+                let length = Int(try reader.u8())
+                guard reader.remaining >= length else {
+                    throw .invalidHeaderExtension("two-byte element \(id) claims \(length) bytes, \(reader.remaining) left")
+                }
+                body(id, try reader.bytes(length))
             }
-            elements.append(RTPHeaderExtension(id: id, data: try reader.bytes(length)))
         }
     }
 
@@ -160,18 +201,22 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
     /// The profile the encoder writes: the parsed or chosen one, moved to the two-byte form if an element no
     /// longer fits the one-byte form.
     public var encodedProfile: UInt16 {
-        if profile == Self.oneByteProfile && !elements.allSatisfy(\.fitsOneByteForm) { return Self.twoByteProfile }
-        return profile
+        guard profile == Self.oneByteProfile else { return profile }
+        var fits = true
+        forEachElement { id, data in
+            if !RTPHeaderExtension(id: id, data: data).fitsOneByteForm { fits = false }
+        }
+        return fits ? profile : Self.twoByteProfile
     }
 
     /// Length of the block's data without the four-byte profile/length header, padded to a multiple of four.
     public var encodedDataSize: Int {
-        let raw: Int
+        var raw = 0
         switch encodedProfile {
         case Self.oneByteProfile:
-            raw = elements.reduce(0) { $0 + 1 + $1.data.count }
+            forEachElement { raw += 1 + $1.count }
         case let profile where profile & 0xFFF0 == Self.twoByteProfile:
-            raw = elements.reduce(0) { $0 + 2 + min($1.data.count, 255) }
+            forEachElement { raw += 2 + min($1.count, 255) }
         default:
             raw = opaqueData.count
         }
@@ -193,14 +238,14 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
         let start = writer.count
         switch profile {
         case Self.oneByteProfile:
-            for element in elements {
-                writer.write(element.id << 4 | UInt8(truncatingIfNeeded: element.data.count - 1) & 0x0F)
-                writer.write(bytes: element.data)
+            forEachElement { id, data in
+                writer.write(id << 4 | UInt8(truncatingIfNeeded: data.count - 1) & 0x0F)
+                writer.write(bytes: data)
             }
         case let profile where profile & 0xFFF0 == Self.twoByteProfile:
-            for element in elements {
-                let data = element.data.prefix(255)
-                writer.write(element.id)
+            forEachElement { id, data in
+                let data = data.prefix(255)
+                writer.write(id)
                 writer.write(UInt8(data.count))
                 writer.write(bytes: data)
             }
