@@ -43,7 +43,8 @@ fuzz: deps
 ## Measurements for BENCHMARKS.md: set-up time (peer to peer, and through linkup serve into an echo bot from
 ## linkup call and from Chromium), 30-second loopback calls at 0% and 5% loss, set-up as the offerer against a Pion
 ## answerer (LinkUp vs aiortc offering), SRTP throughput (own vs libsrtp2), and set-up through TURN over UDP, TCP
-## and TLS in the NAT lab (root only) (release build).
+## and TLS in the NAT lab (root only), concurrent echo calls from `linkup load` into one bot (16 and 200), and
+## heap allocations per forwarded packet (ordo-one/benchmark's malloc interposer) (release build).
 bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
@@ -52,6 +53,9 @@ bench:
 	.build/release/linkup loopback --duration 30
 	.build/release/linkup loopback --duration 30 --loss 0.05
 	LINKUP_BIN=.build/release/linkup Benchmarks/srtp_throughput.sh 500000
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/echo_load.py 16,200 20
+	LINKUP_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory \
+		benchmark --target ForwardingAllocations --no-progress
 	Benchmarks/pion_peer/build.sh
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
 	@if [ "$$(id -u)" -eq 0 ]; then \
