@@ -78,7 +78,7 @@ actor CallRouter: ChangeWaiting {
     func handle(_ event: SignalingEvent) async {
         switch event {
         case let .incomingCall(from, name):
-            await incomingCall(from: from, name: name)
+            incomingCall(from: from, name: name)
         case let .callAccepted(from):
             guard let name = outgoing.removeValue(forKey: from) else { return }
             beginLeg(remoteID: from, remoteName: name, offer: nil)
@@ -129,20 +129,29 @@ actor CallRouter: ChangeWaiting {
         }
     }
 
-    private func incomingCall(from: String, name: String) async {
+    /// Accepts or rejects a call. The request goes out in a task of its own: waiting here for the server's
+    /// acknowledgement would hold up the signaling pump, and with it every other caller's set-up.
+    private func incomingCall(from: String, name: String) {
+        let signaling = self.signaling
         guard acceptsCalls, legs.count + accepted.count + starting.count < maximumCalls, legs[from] == nil,
               !starting.contains(from) else {
             let reason = acceptsCalls ? "busy" : "not accepting calls"
-            try? await signaling.reject(from, reason: reason)
+            Task { try? await signaling.reject(from, reason: reason) }
             return
         }
         accepted[from] = name
-        do {
-            try await signaling.accept(from)
-        } catch {
-            accepted.removeValue(forKey: from)
-            printError("linkup: could not accept the call from \(name): \(error)")
+        Task {
+            do {
+                try await signaling.accept(from)
+            } catch {
+                acceptFailed(from, name: name, error: error)
+            }
         }
+    }
+
+    private func acceptFailed(_ from: String, name: String, error: any Error) {
+        accepted.removeValue(forKey: from)
+        printError("linkup: could not accept the call from \(name): \(error)")
     }
 
     /// Starts setting up a leg in a task of its own and returns at once (the signaling pump goes on).
