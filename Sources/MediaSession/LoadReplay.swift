@@ -33,6 +33,9 @@ public struct LoadReplay {
     private var echoStreams: [SSRC: ReceiverStatistics] = [:]
     /// What the replay measured so far.
     public private(set) var stats = LoadReplayStats()
+    /// Round trips of packets sent this long after the start are also kept apart: the steady state, once every
+    /// caller of a load run has connected and the signaling storm of their arrival is over.
+    public static let settlingTime: Duration = .seconds(5)
 
     /// A replay of `program` on `videoMid` and `audioMid` (nil: that medium is not sent) from `now` until
     /// `duration` later; `random` picks the RTP timestamps' random origin.
@@ -86,7 +89,9 @@ public struct LoadReplay {
         echoStreams[packet.ssrc, default: ReceiverStatistics(ssrc: packet.ssrc, clockRate: clockRate)]
             .packetReceived(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: now)
         if let sentAt = inFlight.removeValue(forKey: Self.fingerprint(packet.payload)) {
-            stats.roundTripsMs.append((now - sentAt).milliseconds)
+            let rtt = (now - sentAt).milliseconds
+            stats.roundTripsMs.append(rtt)
+            if sentAt >= start + Self.settlingTime { stats.settledRoundTripsMs.append(rtt) }
         }
     }
 
@@ -156,6 +161,8 @@ public struct LoadReplayStats: Sendable, Equatable {
     public var jitterMs: Double?
     /// Round trip of every matched packet, in milliseconds, in arrival order.
     public var roundTripsMs: [Double] = []
+    /// The same for packets sent after `LoadReplay.settlingTime`.
+    public var settledRoundTripsMs: [Double] = []
 
     /// Empty statistics.
     public init() {}

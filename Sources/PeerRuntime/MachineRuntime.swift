@@ -62,10 +62,10 @@ public actor MachineRuntime<Machine: SansIOMachine> {
     ///
     /// - Parameters:
     ///   - machine: The machine; the runtime owns it from now on (reach it with `withMachine(_:)`).
-    ///   - eventLoop: The loop for the actor, its sockets and its timer; by default one of NIO's singleton group.
+    ///   - eventLoop: The loop for the actor, its sockets and its timer; by default one of `MediaEventLoops`.
     ///   - logger: Where the runtime logs; by default the label `linkup.runtime`.
     public init(machine: sending Machine,
-                eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
+                eventLoop: any EventLoop = MediaEventLoops.group.next(),
                 logger: Logger = Logger(label: "linkup.runtime")) {
         self.machine = machine
         self.eventLoop = eventLoop

@@ -9,6 +9,8 @@ struct LoadReport: Sendable {
 
     var connected: [LoadCallResult] { results.filter { $0.connectMs != nil } }
     var allRoundTrips: [Double] { results.flatMap { $0.stats?.roundTripsMs ?? [] }.sorted() }
+    /// Round trips of packets sent 5 s or more after their call connected.
+    var settledRoundTrips: [Double] { results.flatMap { $0.stats?.settledRoundTripsMs ?? [] }.sorted() }
     var packetsSent: Int { results.reduce(0) { $0 + ($1.stats?.packetsSent ?? 0) } }
     var packetsEchoed: Int { results.reduce(0) { $0 + ($1.stats?.packetsEchoed ?? 0) } }
     var expected: UInt64 { results.reduce(0) { $0 + ($1.stats?.echoPacketsExpected ?? 0) } }
@@ -27,6 +29,7 @@ struct LoadReport: Sendable {
         let connects = connected.compactMap(\.connectMs).sorted()
         let rtts = allRoundTrips
         let jitters = results.compactMap { $0.stats?.jitterMs }.sorted()
+        let settled = settledRoundTrips
         func ms(_ value: Double?) -> String { value.map { String(format: "%.1f ms", $0) } ?? "n/a" }
         var lines = [
             "linkup load: \(connected.count) of \(results.count) calls connected in \(String(format: "%.1f", seconds)) s",
@@ -36,6 +39,8 @@ struct LoadReport: Sendable {
                 String(format: "%.2f%%", lossFraction * 100) + " (\(lost) of \(expected))",
             "  echo RTT median \(ms(Self.percentile(rtts, 0.5))), p95 \(ms(Self.percentile(rtts, 0.95))), " +
                 "p99 \(ms(Self.percentile(rtts, 0.99))) over \(rtts.count) packets",
+            "  after 5 s median \(ms(Self.percentile(settled, 0.5))), p95 \(ms(Self.percentile(settled, 0.95))), " +
+                "p99 \(ms(Self.percentile(settled, 0.99))) over \(settled.count) packets",
             "  jitter   median \(ms(Self.percentile(jitters, 0.5))), max \(ms(jitters.last))",
         ]
         let failures = results.filter { $0.failure != nil }
@@ -73,6 +78,8 @@ struct LoadReport: Sendable {
             "lossFraction": .number(lossFraction),
             "rttP50Ms": number(Self.percentile(rtts, 0.5)), "rttP95Ms": number(Self.percentile(rtts, 0.95)),
             "rttP99Ms": number(Self.percentile(rtts, 0.99)),
+            "settledRttP50Ms": number(Self.percentile(settledRoundTrips, 0.5)),
+            "settledRttP95Ms": number(Self.percentile(settledRoundTrips, 0.95)),
             "perCall": .array(calls),
         ])
     }
