@@ -69,9 +69,12 @@ actor TransportLog {
         // The spacing of the remote's timestamps is kept.
         let steps = zip(echoed.dropFirst(), echoed).map { $0.timestamp &- $1.timestamp }
         #expect(steps == Array(repeating: 3000, count: frames.count - 1))
+        // Decoding runs on the decoder thread; stopping lets it finish what it has.
+        _ = await media.stop()
         let stats = await media.stats
         #expect(stats.videoFramesSent == frames.count)
         #expect(stats.videoFramesDecoded == frames.count)
+        #expect(stats.decodeQueueDrops == 0)
     }
 
     @Test func echoesOpusPayloads() async throws {

@@ -26,6 +26,8 @@ struct CallMediaStats: Sendable {
     var videoFramesReceived = 0
     var videoFramesDecoded = 0
     var videoFramesDropped = 0
+    /// Frames dropped before decoding because the decoder thread had fallen behind.
+    var decodeQueueDrops = 0
     var psnrSum = 0.0
     var psnrCount = 0
     var latenciesMs: [Double] = []
@@ -79,6 +81,7 @@ struct CallMediaStats: Sendable {
         var object: [String: Any] = [
             "videoFramesSent": videoFramesSent, "videoFramesReceived": videoFramesReceived,
             "videoFramesDecoded": videoFramesDecoded, "videoFramesDropped": videoFramesDropped,
+            "decodeQueueDrops": decodeQueueDrops,
             "audioFramesSent": audioFramesSent, "audioFramesReceived": audioFramesReceived,
             "audioFramesConcealed": audioFramesConcealed,
             "packetsSent": packetsSent, "packetsReceived": packetsReceived,

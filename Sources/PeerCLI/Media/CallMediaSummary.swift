@@ -39,6 +39,8 @@ struct CallMediaSummary: Codable, Sendable {
     var videoFramesReceived: Int
     var videoFramesDecoded: Int
     var videoFramesDropped: Int
+    /// Frames dropped before decoding because the decoder thread fell behind.
+    var decodeQueueDrops: Int
     var audioFramesReceived: Int
     var audioFramesConcealed: Int
     var audioPacketsLate: Int
@@ -86,6 +88,7 @@ struct CallMediaSummary: Codable, Sendable {
         videoFramesReceived = stats.videoFramesReceived
         videoFramesDecoded = stats.videoFramesDecoded
         videoFramesDropped = stats.videoFramesDropped
+        decodeQueueDrops = stats.decodeQueueDrops
         audioFramesReceived = stats.audioFramesReceived
         audioFramesConcealed = stats.audioFramesConcealed
         audioPacketsLate = stats.audioPacketsLate

@@ -1,0 +1,53 @@
+import Media
+import PeerRuntime
+import Wire
+
+/// One received VP8 frame for the decoder thread.
+struct VideoDecodeJob: Sendable {
+    var frame: [UInt8]
+    var rtpTimestamp: UInt32
+}
+
+/// What the decoder thread measured for one frame.
+struct VideoDecodeOutcome: Sendable {
+    var decoded: Bool
+    /// CPU seconds the decode took on the decoder thread.
+    var decodeSeconds: Double
+    /// When it was decoded (the decoder thread reads the clock, as device threads do).
+    var decodedAt: Instant
+    var rtpTimestamp: UInt32
+    /// Capture to decode of a test-pattern frame sent from this host, in milliseconds.
+    var latencyMs: Double?
+    /// PSNR against the test-pattern frame the sender drew (same size, number and time).
+    var psnr: Double?
+}
+
+/// The decoder thread's own state: the VP8 decoder and the test pattern regenerated to compare with.
+struct VideoDecodeState {
+    private let decoder = try? VP8Decoder()
+    private var remotePattern: TestPatternSource?
+
+    /// Decodes one frame and measures it (frame number and capture time read from the test pattern's code).
+    mutating func decode(_ job: VideoDecodeJob) -> VideoDecodeOutcome {
+        let started = processThreadCPU()
+        let decoded = try? decoder?.decode(job.frame)
+        let now = RuntimeClock.now()
+        var outcome = VideoDecodeOutcome(decoded: decoded != nil, decodeSeconds: processThreadCPU() - started,
+                                         decodedAt: now, rtpTimestamp: job.rtpTimestamp)
+        guard let decoded, let (number, captureTime) = TestPatternReader.read(decoded) else { return outcome }
+        // The capture time is the sender's monotonic clock: comparable with ours on the same host only, so a
+        // value outside 0...10 s (another host) is not a latency.
+        let latency = (now - captureTime).milliseconds
+        if (0...10_000).contains(latency) { outcome.latencyMs = latency }
+        guard decoded.width >= 320, decoded.height >= 240, decoded.width % 2 == 0, decoded.height % 2 == 0 else {
+            return outcome
+        }
+        if remotePattern?.width != decoded.width || remotePattern?.height != decoded.height {
+            remotePattern = TestPatternSource(width: decoded.width, height: decoded.height)
+        }
+        if let reference = remotePattern?.frame(number: number, captureTime: captureTime) {
+            outcome.psnr = Quality.psnr(reference: reference, decoded: decoded)
+        }
+        return outcome
+    }
+}
