@@ -11,10 +11,13 @@ struct CallMediaPlan: Sendable {
     var recordDirectory: String?
     /// A word for log lines ("call", "bot").
     var fileTag: String
+    /// A person's devices plugged into every call (`linkup call`); none for bots.
+    var taps = CallMediaTaps()
 
     /// The media endpoint configuration for a call with `remoteName` (`remoteID`).
     func configuration(remoteName: String, remoteID: String) throws -> CallMediaConfiguration {
         var configuration = CallMediaConfiguration(video: try video.mediaSource(), audio: try audio.mediaSource())
+        configuration.taps = taps
         if let recordDirectory {
             configuration.recording = .init(directory: recordDirectory,
                                             name: Self.fileName(remoteName: remoteName, remoteID: remoteID))
@@ -35,6 +38,12 @@ struct CallMediaPlan: Sendable {
                 }
             } catch let error as DeviceError {
                 throw CallError("--video v4l2:\(path): \(error) (linkup devices lists the cameras here)")
+            }
+        case let .screen(display, _):
+            do {
+                try X11ScreenCapture(display: display).close()
+            } catch {
+                throw CallError("--video \(video): \(error)")
             }
         default:
             break
@@ -125,6 +134,13 @@ actor MediaRegistry {
                             transport: await leg.transportDescription, iceRestarts: await leg.restarts)
         results.append(result)
         onEnd(result)
+    }
+
+    /// The first call in progress: its numbers and the path it takes (for the call window's overlay).
+    func firstCallStats() async -> (stats: CallMediaStats, path: String, leg: CallLeg)? {
+        guard let (_, entry) = active.sorted(by: { $0.key < $1.key }).first else { return nil }
+        let path = await entry.leg.runtime.withMachine { peer, _ in peer.pathDescription }
+        return (await entry.media.stats, path, entry.leg)
     }
 
     /// One live line per call in progress.

@@ -164,6 +164,7 @@ actor CallMediaReceiver {
         guard let decoded = try? videoDecoder.decode(frame) else { return }
         stats.decodeSeconds += processThreadCPU() - started
         stats.videoFramesDecoded += 1
+        configuration.taps.decodedVideo?(decoded)
         let now = RuntimeClock.now()
         if firstVideoDecodedAt == nil { firstVideoDecodedAt = now }
         sync.videoPlayed(rtpTimestamp: rtpTimestamp, localNTP: ntp.ntp(at: now))
@@ -199,6 +200,7 @@ actor CallMediaReceiver {
         stats.audioFramesConcealed = audioPath.framesConcealed
         stats.audioPacketsLate = audioPath.packetsLate
         for decoded in frames {
+            configuration.taps.decodedAudio?(decoded.frame, decoded.rtpTimestamp)
             if !decoded.concealed {
                 stats.audioFramesReceived += 1
                 if firstAudioDecodedAt == nil { firstAudioDecodedAt = now }

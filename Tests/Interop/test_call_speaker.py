@@ -1,0 +1,40 @@
+"""Sound out: `linkup call` plays what the echo bot sends back (our own 440 Hz tone through Opus both ways and the
+jitter buffer) into an ALSA PCM that writes a file; the file holds the tone, at the right frequency and clean."""
+
+import re
+import subprocess
+
+import pytest
+
+from alsa_file import PCM_NAME, alsa_env, alsa_file_home, dominant_frequency, read_samples, rms, tone_snr
+from linkup_call import call_command, linkup_bot
+from linkup_serve import linkup_serve, serve_unavailable
+
+pytestmark = pytest.mark.skipif(serve_unavailable() is not None, reason=str(serve_unavailable()))
+
+TEST_TIMEOUT = 60
+
+
+def test_received_tone_plays_into_the_speaker(tmp_path, deadline):
+    raw = alsa_file_home(tmp_path)
+    with linkup_serve() as server, linkup_bot(server.url, "speaker-room", "echo") as bot:
+        result = subprocess.run(call_command(server.url, "speaker-room", "--to", bot.name, "--duration", "5",
+                                             "--video", "none", "--window", "off", "--speaker", f"alsa:{PCM_NAME}",
+                                             "--audio", "tone:440", "--json"),
+                                capture_output=True, text=True, timeout=40, env=alsa_env(tmp_path),
+                                stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    samples = read_samples(raw)
+    assert len(samples) >= 4 * 48_000, len(samples)  # paced to real time: about 5 s of audio
+    # The last two seconds before the end (the first ones hold the silence before the echo arrived).
+    window = samples[-3 * 48_000:-48_000]
+    frequency = dominant_frequency(window)
+    snr = tone_snr(window, frequency)
+    delay = re.search(r"playout: delay (\d+) ms \(target (\d+) ms\), (\d+) buffer underruns, (\d+) device underruns",
+                      result.stderr)
+    print(f"speaker: {frequency:.1f} Hz, SNR {snr:.1f} dB, rms {rms(window):.0f}; {delay.group(0) if delay else ''}")
+    assert abs(frequency - 440) < 2, frequency
+    assert snr >= 20, snr
+    assert delay is not None, result.stderr
+    assert int(delay.group(1)) < 300
+    assert int(delay.group(3)) <= 2  # the start of the stream, at most
