@@ -77,7 +77,7 @@ def find_window(display: str, name: str, timeout: float = 20) -> str:
 
 def grab(display: str, window: str, png: pathlib.Path | None = None) -> tuple[int, int, bytes]:
     """The window's pixels as (width, height, RGB bytes), saved as PNG too when `png` is given."""
-    result = subprocess.run(["import", "-window", window, "ppm:-"], env=x_env(display), capture_output=True,
+    result = subprocess.run(["import", "-window", window, "-depth", "8", "ppm:-"], env=x_env(display), capture_output=True,
                             timeout=20)
     assert result.returncode == 0, result.stderr.decode()
     width, height, pixels = parse_ppm(result.stdout)

@@ -14,6 +14,8 @@ public final class AudioPlayout: Sendable {
     public struct Stats: Sendable, Equatable {
         /// The jitter buffer's level plus what the device has queued: how long a received sample waits to be heard.
         public var playoutDelayMs = 0.0
+        /// The mean of `playoutDelayMs` over every period written while received audio was playing.
+        public var meanPlayoutDelayMs = 0.0
         /// The jitter buffer's current target level.
         public var targetMs = 0.0
         /// Times the jitter buffer ran dry after playback had started.
@@ -85,6 +87,7 @@ public final class AudioPlayout: Sendable {
         let bufferDuration = Duration.milliseconds(Int64(playback.bufferFrames * 1000 / AudioFrame.sampleRate))
         var scheduleStart = DeviceClock.now()
         var written: Int64 = 0
+        var delaySum = 0.0, delayCount = 0
         while !stopped.load(ordering: .acquiring) {
             let (samples, level, target, underruns, dropped, played) = buffer.withLock { buffer in
                 let samples = buffer.pull(period)
@@ -102,6 +105,11 @@ public final class AudioPlayout: Sendable {
             measured.withLock { stats in
                 if xruns > stats.deviceUnderruns { scheduleStart = DeviceClock.now(); written = 0 }
                 stats.playoutDelayMs = Double(level + playback.queuedFrames) / 48
+                if played > stats.samplesPlayed {
+                    delaySum += stats.playoutDelayMs
+                    delayCount += 1
+                    stats.meanPlayoutDelayMs = delaySum / Double(delayCount)
+                }
                 stats.targetMs = Double(target) / 48
                 stats.bufferUnderruns = underruns
                 stats.deviceUnderruns = xruns

@@ -203,7 +203,8 @@ struct CallCommand: AsyncParsableCommand {
     /// Closes the devices, saying how playout went.
     private func finish(_ devices: PersonDevices) {
         if let stats = devices.playout?.stats {
-            printError("linkup call: playout: delay \(Int(stats.playoutDelayMs.rounded())) ms (target " +
+            printError("linkup call: playout: delay \(Int(stats.meanPlayoutDelayMs.rounded())) ms on average, " +
+                       "\(Int(stats.playoutDelayMs.rounded())) ms at the end (target " +
                        "\(Int(stats.targetMs.rounded())) ms), \(stats.bufferUnderruns) buffer underruns, " +
                        "\(stats.deviceUnderruns) device underruns, \(stats.samplesPlayed / 48) ms played")
         }
