@@ -2,15 +2,17 @@
 `linkup call --video screen:DISPLAY` to a record bot; the last frame the bot recorded, decoded by ffmpeg, matches
 the picture (PSNR >= 30 dB over the whole picture and over the text)."""
 
+import json
 import os
 import pathlib
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
-from linkup_call import linkup_bot, run_call
+from linkup_call import call_command, linkup_bot, run_call
 from linkup_serve import linkup_serve, serve_unavailable
 from xvfb import x_env, xvfb_display, xvfb_unavailable
 
@@ -82,3 +84,28 @@ def test_shared_screen_arrives_legible(tmp_path, deadline):
     print(f"screen share 1280x720: PSNR {whole:.1f} dB over the picture, {text:.1f} dB over the text")
     assert whole >= 30, whole
     assert text >= 30, text
+
+
+def test_a_video_device_that_vanishes_leaves_the_call_up_sending_black(tmp_path, deadline):
+    """The display being shared goes away mid-call (as a camera unplugged would): the call stays up, says so, and
+    keeps sending (black) pictures until its end."""
+    with linkup_serve() as server, linkup_bot(server.url, "vanish-room", "record",
+                                              extra=("--record", str(tmp_path))) as bot:
+        with xvfb_display(640, 480) as display:
+            call = subprocess.Popen(call_command(server.url, "vanish-room", "--to", bot.name, "--duration", "6",
+                                                 "--video", f"screen:{display}@10", "--audio", "none",
+                                                 "--window", "off", "--speaker", "none", "--json"),
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+            time.sleep(3)
+        # The display is gone now; the call must carry on to its end.
+        out, err = call.communicate(timeout=30)
+        ended = bot.wait_for_calls(1)[0]
+    assert call.returncode == 0, err
+    assert "capture stopped" in err and "sending black, the call goes on" in err, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["connected"], summary
+    print("vanished display:", summary["endReason"], summary["media"]["videoFramesSent"], "frames sent,",
+          ended["media"]["recording"]["videoFrames"], "recorded")
+    # 10 fps while the display lived, 15 fps of black after: well over what 3 s of sharing alone would give.
+    assert summary["media"]["videoFramesSent"] >= 50, summary["media"]
+    assert ended["media"]["recording"]["videoFrames"] >= 50, ended

@@ -112,7 +112,8 @@ actor CallMediaSender {
     /// Test pattern at its frame rate, or the IVF file at its own pace, on a schedule that does not drift.
     func videoLoop(until end: Instant?) async {
         if let camera {
-            await deviceLoop(camera.frames, until: end) { await self.sendCapturedFrame($0) }
+            let failed = await deviceLoop(camera.frames, until: end) { await self.sendCapturedFrame($0) }
+            if failed { await blackLoop(until: end) }
             return
         }
         let start = RuntimeClock.now()
@@ -207,17 +208,36 @@ actor CallMediaSender {
     }
 
     /// Sends what a capture device delivers, at the device's own pace, until `end`; a device error ends the
-    /// loop with a sentence in the log (the call goes on without that medium).
+    /// loop with a sentence in the log and returns true (the call goes on without that medium).
+    @discardableResult
     private func deviceLoop<Frame: Sendable>(_ frames: AsyncThrowingStream<Frame, any Error>, until end: Instant?,
-                                             send: (Frame) async -> Void) async {
+                                             send: (Frame) async -> Void) async -> Bool {
         do {
             for try await frame in frames {
-                if Task.isCancelled || isStopped { return }
-                if let end, RuntimeClock.now() >= end { return }
+                if Task.isCancelled || isStopped { return false }
+                if let end, RuntimeClock.now() >= end { return false }
                 await send(frame)
             }
         } catch {
-            printError("linkup: capture stopped: \(error)")
+            printError("linkup: capture stopped: \(error)" +
+                       (Frame.self == VideoFrame.self ? "; sending black, the call goes on" : ""))
+            return !isStopped
+        }
+        return false
+    }
+
+    /// A camera (or screen) that went away mid-call: black pictures of the last size at 15 fps until `end`, so the
+    /// remote sees the picture go dark instead of freezing, and the SDP does not change.
+    private func blackLoop(until end: Instant?) async {
+        let width = videoEncoder?.configuration.width ?? 640, height = videoEncoder?.configuration.height ?? 480
+        let start = RuntimeClock.now()
+        var number: Int64 = 0
+        while !Task.isCancelled, !isStopped {
+            let due = start + .milliseconds(number * 1000 / 15)
+            if let end, due >= end { return }
+            await sleep(until: due)
+            await sendCapturedFrame(VideoFrame(width: width, height: height, luma: 16, captureTime: due))
+            number += 1
         }
     }
 
