@@ -1,6 +1,7 @@
 """`linkup call --window on` into an echo bot, on a private Xvfb display: the window shows live remote video (the
 test pattern's frame number changes between two grabs a second apart), the local inset and the status overlay;
-`m` mutes the microphone (the echo bot then sends back silence, heard in the speaker's file) and `q` hangs up.
+`m` mutes the microphone (the echo bot then sends back silence, heard in the speaker's file), `v` turns the camera
+off (black comes back), `f` goes full screen and back, and `q` hangs up.
 
 LINKUP_SCREENSHOT_DIR, when set, keeps the grabs there as PNG."""
 
@@ -38,6 +39,17 @@ def wait_for_file_growth(raw: pathlib.Path, seconds: float):
     while (raw.stat().st_size if raw.exists() else 0) < start + seconds * 96_000:
         assert time.monotonic() < deadline, "the speaker's file stopped growing"
         time.sleep(0.05)
+
+
+def wait_for_geometry(display: str, window: str, size: str, timeout: float = 5) -> bool:
+    deadline_at = time.monotonic() + timeout
+    while time.monotonic() < deadline_at:
+        result = subprocess.run(["xdotool", "getwindowgeometry", window], env=x_env(display), capture_output=True,
+                                text=True)
+        if f"Geometry: {size}" in result.stdout:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_window_shows_live_video_inset_and_overlay_and_obeys_keys(tmp_path, deadline):
@@ -97,6 +109,26 @@ def test_window_shows_live_video_inset_and_overlay_and_obeys_keys(tmp_path, dead
             assert len(after) >= 48_000
             assert rms(after) < 50, f"audio still playing after m: rms {rms(after)}"
 
+            # f: full screen (the whole 1280x720 display), f again: back to the window's size.
+            subprocess.run(["xdotool", "key", "f"], env=x_env(display), check=True, timeout=10)
+            assert wait_for_geometry(display, window, "1280x720"), "f did not make the window full screen"
+            subprocess.run(["xdotool", "key", "f"], env=x_env(display), check=True, timeout=10)
+            assert wait_for_geometry(display, window, "640x480"), "f again did not restore the window"
+
+            # v: the camera goes off; we send black, the echo bot sends it back, and the window shows it.
+            subprocess.run(["xdotool", "key", "v"], env=x_env(display), check=True, timeout=10)
+            dark = None
+            deadline_at = time.monotonic() + 10
+            while time.monotonic() < deadline_at:
+                time.sleep(0.3)
+                width, height, pixels = grab(display, window, tmp_path / "call-window-camera-off.png")
+                samples = [luma(pixels, width, x, y) for x in range(0, 440, 8) for y in range(60, 420, 8)]
+                dark = sum(samples) / len(samples)
+                if dark < 25 and read_test_pattern(pixels, width) is None:
+                    break
+            keep(tmp_path / "call-window-camera-off.png")
+            assert dark is not None and dark < 25, f"the remote picture did not go black after v (mean luma {dark})"
+
             # q hangs up: the call ends and says so.
             subprocess.run(["xdotool", "key", "q"], env=x_env(display), check=True, timeout=10)
             out, err = call.communicate(timeout=20)
@@ -107,7 +139,7 @@ def test_window_shows_live_video_inset_and_overlay_and_obeys_keys(tmp_path, dead
         summary = json.loads(out.strip().splitlines()[-1])
         assert summary["endReason"] == "you hung up", summary
         assert call.returncode == 0, err
-        assert "microphone muted" in err
+        assert "microphone muted" in err and "camera off" in err
         assert "playout: delay" in err, err
         print(err.splitlines()[-1])
         assert bot.wait_for_calls(1)[0]["media"]["audioFramesSent"] > 0

@@ -16,6 +16,7 @@ final class SDLCallRenderer {
     private var userResized = false
     private var sizedToRemote = false
     private var fullScreen = false
+    private var windowedGeometry: SDL_Rect?
     private static let barHeight = 44
     private static let fontCandidates = [
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -113,14 +114,38 @@ final class SDLCallRenderer {
             case Int32(UInt8(ascii: "s")): return .toggleScreenShare
             case Int32(UInt8(ascii: "q")), 27: return .hangUp  // 27: SDLK_ESCAPE
             case Int32(UInt8(ascii: "f")):
-                fullScreen.toggle()
-                _ = SDL_SetWindowFullscreen(window, fullScreen ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0)
+                toggleFullScreen()
                 return .toggleFullScreen
             default: return nil
             }
         default:
             return nil
         }
+    }
+
+    /// Full screen as a borderless window over the whole display, and back to where it was. SDL's own
+    /// SDL_WINDOW_FULLSCREEN_DESKTOP needs a window manager to resize the window (without one, under Xvfb or a bare X
+    /// server, SDL draws for a size the window never gets); moving and sizing the window works with or without one.
+    private func toggleFullScreen() {
+        if let saved = windowedGeometry {
+            SDL_SetWindowBordered(window, SDL_TRUE)
+            SDL_SetWindowSize(window, saved.w, saved.h)
+            SDL_SetWindowPosition(window, saved.x, saved.y)
+            windowedGeometry = nil
+            fullScreen = false
+            return
+        }
+        var bounds = SDL_Rect()
+        guard SDL_GetDisplayBounds(max(0, SDL_GetWindowDisplayIndex(window)), &bounds) == 0 else { return }
+        var saved = SDL_Rect()
+        SDL_GetWindowPosition(window, &saved.x, &saved.y)
+        SDL_GetWindowSize(window, &saved.w, &saved.h)
+        windowedGeometry = saved
+        SDL_SetWindowBordered(window, SDL_FALSE)
+        SDL_SetWindowPosition(window, bounds.x, bounds.y)
+        SDL_SetWindowSize(window, bounds.w, bounds.h)
+        SDL_RaiseWindow(window)
+        fullScreen = true
     }
 
     /// Copies an I420 picture into its streaming texture (a new texture when the size changed).
