@@ -1,6 +1,7 @@
 """Sound out: `linkup call` plays what the echo bot sends back (our own 440 Hz tone through Opus both ways and the
 jitter buffer) into an ALSA PCM that writes a file; the file holds the tone, at the right frequency and clean."""
 
+import json
 import re
 import subprocess
 
@@ -39,3 +40,5 @@ def test_received_tone_plays_into_the_speaker(tmp_path, deadline):
     assert delay is not None, result.stderr
     assert int(delay.group(1)) < 300
     assert int(delay.group(4)) <= 2  # the start of the stream, at most
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["playout"]["playedMs"] >= 3000, summary["playout"]

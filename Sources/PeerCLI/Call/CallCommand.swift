@@ -175,6 +175,7 @@ struct CallCommand: AsyncParsableCommand {
             if summary.endReason == nil { summary.endReason = result.reason }
         }
         await session.leave()
+        summary.playout = devices.playout?.stats
         return summary
     }
 
