@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Media
 
@@ -63,6 +64,18 @@ import Testing
         let lag = Quality.bestLag(reference: nearSamples, decoded: outputSamples, maxLag: 1200)
         let snrAfter = Quality.snr(reference: nearSamples, decoded: outputSamples, maxLag: 1200)
         let snrBefore = Self.decibels(Self.energy(near[talk]) / Self.energy(echo[talk]))
+        if noise, residual, let directory = ProcessInfo.processInfo.environment["LINKUP_AEC_DUMP"] {
+            // The signals for Benchmarks/aec_compare (WebRTC's audio processing on the same echo path).
+            let write = { (name: String, samples: [Int16]) in
+                let data = samples.withUnsafeBufferPointer { Data(buffer: $0) }
+                _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: data)
+            }
+            write("mic.raw", microphone)
+            write("far.raw", played)
+            write("near.raw", near.map { Int16(clamping: Int($0.rounded())) })
+            write("echo.raw", echo.map { Int16(clamping: Int($0.rounded())) })
+            write("speex.raw", output.map { Int16(clamping: Int($0.rounded())) })
+        }
         print("AEC (noise \(noise), residual \(residual)): ERLE \(erle) dB after convergence; near-end SNR during double talk \(snrBefore) dB at the " +
               "microphone, \(snrAfter) dB after cancellation (lag \(lag))")
         #expect(erle >= 20, "ERLE \(erle) dB")
