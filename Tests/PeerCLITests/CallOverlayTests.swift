@@ -19,6 +19,17 @@ import Wire
         #expect(line == "↓ 1000 kbps · ↑ 500 kbps · 30 fps · rtt 12 ms · loss 1.5% · relay")
     }
 
+    @Test func mediaThatStopsForThreeSecondsCountsAsOnHold() {
+        var overlay = CallOverlay()
+        var stats = CallMediaStats()
+        stats.audioFramesReceived = 10
+        #expect(overlay.silentSeconds(stats, now: .milliseconds(0)) == nil)
+        #expect(overlay.silentSeconds(stats, now: .milliseconds(2900)) == nil)
+        #expect(overlay.silentSeconds(stats, now: .milliseconds(4100)) == 4)
+        stats.videoFramesDecoded = 1
+        #expect(overlay.silentSeconds(stats, now: .milliseconds(4200)) == nil)
+    }
+
     @Test func pathKinds() {
         #expect(CallOverlay.pathKind("host 127.0.0.1:1 -> host 127.0.0.1:2") == "host")
         #expect(CallOverlay.pathKind("srflx 1.2.3.4:1 -> prflx 5.6.7.8:2") == "srflx")

@@ -239,10 +239,14 @@ struct CallCommand: AsyncParsableCommand {
             if devices.pollWindow() { return "you hung up" }
             if devices.window != nil, let current = await media.firstCallStats() {
                 let reconnecting = await current.leg.isReconnecting
-                if let line = overlay.line(current.stats, path: current.path, now: RuntimeClock.now(),
-                                           playout: devices.playout?.stats) {
-                    devices.updateWindow { $0.statsLine = line; $0.stateText = reconnecting ? "reconnecting…" : "" }
+                let now = RuntimeClock.now()
+                let silent = overlay.silentSeconds(current.stats, now: now)
+                let state = reconnecting ? "reconnecting…"
+                    : silent.map { "on hold: nothing from \(leg.remoteName) for \($0) s" } ?? ""
+                if let line = overlay.line(current.stats, path: current.path, now: now, playout: devices.playout?.stats) {
+                    devices.updateWindow { $0.statsLine = line }
                 }
+                if devices.window?.currentStatus.stateText != state { devices.updateWindow { $0.stateText = state } }
             }
             if !json, RuntimeClock.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)

@@ -7,6 +7,7 @@ import Wire
 struct CallOverlay {
     private var last: (at: Instant, received: Int, sent: Int, frames: Int)?
     private var text: String?
+    private var progress: (at: Instant, received: Int)?
 
     /// A new line when a second has passed since the last (nil otherwise: keep the old one).
     mutating func line(_ stats: CallMediaStats, path: String, now: Instant, playout: AudioPlayout.Stats?) -> String? {
@@ -28,6 +29,18 @@ struct CallOverlay {
         let line = parts.joined(separator: " · ")
         text = line
         return line
+    }
+
+    /// Whole seconds since the last remote video frame or audio frame arrived, once that is 3 s or more (the other
+    /// side put the call on hold, or its media stopped); nil while media flows.
+    mutating func silentSeconds(_ stats: CallMediaStats, now: Instant) -> Int? {
+        let received = stats.videoFramesDecoded + stats.audioFramesReceived
+        guard let progress, progress.received == received else {
+            progress = (now, received)
+            return nil
+        }
+        let seconds = Int((now - progress.at).milliseconds / 1000)
+        return seconds >= 3 ? seconds : nil
     }
 
     /// "relay", "srflx" or "host" from a path description such as `host 127.0.0.1:40000 -> host 127.0.0.1:40002`.
