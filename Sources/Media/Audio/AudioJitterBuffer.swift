@@ -7,7 +7,8 @@ import Wire
 /// Pushes append decoded (or concealed) samples in order, with their RTP timestamp (48 kHz clock). The arrival jitter
 /// is the spread of `arrival - rtpTimestamp / 48 kHz` over the last two seconds (a gap in the timestamps, packets
 /// lost for good, is not mistaken for jitter) (its 95th percentile above its minimum);
-/// the target level is that spread plus one frame, kept in `minimumTargetMs...maximumTargetMs`. A pull takes one
+/// the target level is that spread plus one frame, kept in `minimumTargetMs...maximumTargetMs`, plus 20 ms for each
+/// recent underrun (the reader, not the network, may be the one that stutters), which fades by 2 ms a second. A pull takes one
 /// period: while buffering (at the start and after running dry) it plays silence until the target is reached; when
 /// the level stays above the target plus a margin it drops a little (2.5 ms per pull, 10 ms while far above) to
 /// bring the delay back down.
@@ -25,6 +26,9 @@ public struct AudioJitterBuffer: Sendable {
     /// (arrival in ns, extended RTP timestamp) for the jitter window.
     private var arrivals: [(arrival: Int64, position: Int64)] = []
     private var lastTimestamp: (raw: UInt32, extended: Int64)?
+    /// Extra target after underruns, in samples.
+    private var underrunBoost = 0
+    private var spreadTarget = 40 * 48
     /// Target level in samples.
     public private(set) var targetSamples: Int
     /// Pulls that found the buffer dry after playback had started (each played silence).
@@ -88,8 +92,11 @@ public struct AudioJitterBuffer: Sendable {
         var out = Array(samples[readIndex..<readIndex + available])
         readIndex += available
         samplesPlayed += available
+        underrunBoost = max(0, underrunBoost - 2)
         if available < count {
             underruns += 1
+            underrunBoost = min(underrunBoost + 960, 9600)
+            updateTarget()
             buffering = true
             // Fade the last few samples out so the gap does not click, then silence.
             let fade = min(out.count, 48)
@@ -105,13 +112,16 @@ public struct AudioJitterBuffer: Sendable {
 
     /// The target from the arrival spread over the window: 95th percentile of the relative delay plus 20 ms.
     private mutating func updateTarget() {
-        guard arrivals.count >= 2 else { return }
-        let delays = arrivals.map { $0.arrival - $0.position * 1_000_000_000 / 48_000 }
-        guard let minimum = delays.min() else { return }
-        let spreads = delays.map { $0 - minimum }.sorted()
-        let p95 = spreads[min(spreads.count - 1, spreads.count * 95 / 100)]
-        let targetMs = min(maximumTargetMs, max(minimumTargetMs, Double(p95) / 1e6 + 20))
-        targetSamples = Int(targetMs * 48)
+        if arrivals.count >= 2 {
+            let delays = arrivals.map { $0.arrival - $0.position * 1_000_000_000 / 48_000 }
+            if let minimum = delays.min() {
+                let spreads = delays.map { $0 - minimum }.sorted()
+                let p95 = spreads[min(spreads.count - 1, spreads.count * 95 / 100)]
+                spreadTarget = Int((Double(p95) / 1e6 + 20) * 48)
+            }
+        }
+        let target = max(Int(minimumTargetMs * 48), spreadTarget) + underrunBoost
+        targetSamples = min(Int(maximumTargetMs * 48), target)
     }
 
     private mutating func compact() {

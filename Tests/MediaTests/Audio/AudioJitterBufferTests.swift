@@ -52,7 +52,7 @@ import Wire
     @Test func steadyArrivalsPlayWithoutGapsAtTheMinimumDelay() {
         let (buffer, played, levels) = Self.run(seconds: 5, jitterMs: { _ in 0 }, pullStart: 3)
         #expect(buffer.underruns == 1)  // only the very end, when the packets stop
-        #expect(buffer.targetMs == buffer.minimumTargetMs)
+        #expect(buffer.targetMs <= buffer.minimumTargetMs + 20)  // the end's underrun adds 20 ms
         #expect(buffer.samplesDropped == 0)
         // Everything pushed was played, in order, once playback started.
         let audio = played.filter { $0 != 0 }
@@ -82,6 +82,7 @@ import Wire
         // 200 ms of packets never arrive (after concealment gave up): silence, one underrun, then audio again.
         let (buffer, played, _) = Self.run(seconds: 4, jitterMs: { _ in 0 }, missing: 100..<110)
         #expect(buffer.underruns == 2)  // the outage, and the end
+        #expect(buffer.targetMs > buffer.minimumTargetMs)  // each underrun raised the target a little
         let silentRuns = played.split(separator: 1, omittingEmptySubsequences: true)
         #expect(!silentRuns.isEmpty)
         #expect(played.suffix(960 * 10).contains { $0 != 0 } || buffer.level == 0)
