@@ -22,6 +22,8 @@ final class PersonDevices: Sendable {
     private let muted = Atomic<Bool>(false)
     private let cameraOff = Atomic<Bool>(false)
     private let share = Mutex<ScreenShareSource?>(nil)
+    /// The last screen picture scaled for sending: the screen changes 5 times a second, the camera's clock asks 30.
+    private let scaledScreen = Mutex<VideoFrame?>(nil)
     /// What the devices said while opening (a speaker that could not open with the default setting, ...).
     let notes: [String]
 
@@ -86,7 +88,16 @@ final class PersonDevices: Sendable {
     private func outgoingVideo(_ frame: VideoFrame) -> VideoFrame {
         var sent = frame
         if let screen = share.withLock({ $0?.latest }) {
-            sent = VideoScaler.fit(screen, width: frame.width, height: frame.height)
+            sent = scaledScreen.withLock { cached in
+                if let scaled = cached, scaled.captureTime == screen.captureTime, scaled.width == frame.width,
+                   scaled.height == frame.height {
+                    return scaled
+                }
+                let scaled = VideoScaler.fit(screen, width: frame.width, height: frame.height)
+                cached = scaled
+                return scaled
+            }
+            sent.captureTime = frame.captureTime
         } else if cameraOff.load(ordering: .relaxed) {
             sent = VideoFrame(width: frame.width, height: frame.height, luma: 16, captureTime: frame.captureTime)
         }
