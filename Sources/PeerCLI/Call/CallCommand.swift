@@ -209,6 +209,10 @@ struct CallCommand: AsyncParsableCommand {
                        "\(Int(stats.targetMs.rounded())) ms), \(stats.bufferUnderruns) buffer underruns, " +
                        "\(stats.deviceUnderruns) device underruns, \(stats.samplesPlayed / 48) ms played")
         }
+        if let window = devices.window {
+            printError("linkup call: window: redrawn \(window.framesPresented) times, \(window.framesSkipped) remote " +
+                       "pictures skipped (a newer one was waiting)")
+        }
         devices.stop()
     }
 
