@@ -62,3 +62,15 @@ def test_microphone_runs_through_echo_cancellation_unless_told(tmp_path, deadlin
     assert ("with echo cancellation on the microphone" in result.stderr) == aec, result.stderr
     sent = re.search(r"sent: \d+ video frames \(\d+ keyframes\), (\d+) audio frames", result.stdout)
     assert sent and 100 <= int(sent.group(1)) <= 200, result.stdout
+
+
+def test_a_window_or_speaker_asked_for_that_cannot_open_fails_with_a_sentence(tmp_path):
+    """`--window on` without a display and a speaker that does not exist fail before calling, with a sentence; the
+    defaults (`--window auto`, the `default` speaker) would carry on without them."""
+    env = {key: value for key, value in alsa_env(tmp_path).items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    for arguments, sentence in ((("--window", "on"), "--window on: invalid device configuration: no display"),
+                                (("--speaker", "alsa:linkup-no-such-pcm"), "--speaker alsa:linkup-no-such-pcm: ALSA")):
+        result = subprocess.run(call_command("http://127.0.0.1:9", "nowhere", *arguments), capture_output=True,
+                                text=True, timeout=30, env=env, stdin=subprocess.DEVNULL)
+        assert result.returncode == 1, result.stderr
+        assert sentence in result.stderr, result.stderr
