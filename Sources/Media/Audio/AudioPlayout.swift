@@ -7,8 +7,9 @@ import Wire
 ///
 /// The device paces the thread (its writes block while its ring buffer is full); a PCM that does not pace itself
 /// (`null`, a `file` plugin over `null`) is paced to the monotonic clock instead. Underruns of the device are
-/// recovered by ALSA and counted; a dry jitter buffer plays silence and re-buffers. What was played is copied into
-/// `reference` (when given) as the far-end signal for echo cancellation. `push` may be called from any thread.
+/// recovered by ALSA and counted; a dry jitter buffer plays silence and re-buffers. What was played goes into
+/// `reference` (when given) with the time it will be heard, as the far-end signal for echo cancellation. `push` may
+/// be called from any thread.
 public final class AudioPlayout: Sendable {
     /// What playout measured so far.
     public struct Stats: Sendable, Equatable {
@@ -32,8 +33,8 @@ public final class AudioPlayout: Sendable {
 
     /// The PCM name.
     public let device: String
-    /// Where the played audio is copied for echo cancellation, if anywhere.
-    public let reference: AudioFIFO?
+    /// Where the played audio goes for echo cancellation, if anywhere.
+    public let reference: EchoReference?
     private let buffer = Mutex(AudioJitterBuffer())
     private let measured = Mutex(Stats())
     private let stopped = Atomic<Bool>(false)
@@ -41,7 +42,7 @@ public final class AudioPlayout: Sendable {
 
     /// Opens `device` (mono, 48 kHz, S16) on a playback thread and starts playing silence until audio arrives;
     /// throws the device's error (missing, busy, forbidden) when it cannot be opened.
-    public init(device: String = "default", reference: AudioFIFO? = nil) throws(DeviceError) {
+    public init(device: String = "default", reference: EchoReference? = nil) throws(DeviceError) {
         self.device = device
         self.reference = reference
         let opened = DeviceOpenResult()
@@ -99,7 +100,10 @@ public final class AudioPlayout: Sendable {
             } catch {
                 break  // The device went away: stop playing; the call goes on.
             }
-            reference?.write(samples)
+            // The period's first sample is heard once what was queued before it has played.
+            let queuedBefore = max(0, playback.queuedFrames - period)
+            let heardAt = DeviceClock.now() + .nanoseconds(Int64(queuedBefore) * 1_000_000_000 / 48_000)
+            reference?.played(samples, at: heardAt)
             written += Int64(period)
             let xruns = playback.underruns
             measured.withLock { stats in

@@ -18,7 +18,7 @@ final class PersonDevices: Sendable {
     /// Whether the video source is the screen already (`s` then has nothing to switch).
     let screenIsSource: Bool
     private let echo: Mutex<EchoCanceller?>
-    private let reference: AudioFIFO?
+    private let reference: EchoReference?
     private let muted = Atomic<Bool>(false)
     private let cameraOff = Atomic<Bool>(false)
     private let share = Mutex<ScreenShareSource?>(nil)
@@ -45,11 +45,11 @@ final class PersonDevices: Sendable {
         }
         self.window = window
         var playout: AudioPlayout?
-        var reference: AudioFIFO?
+        var reference: EchoReference?
         if let speaker {
-            // Two frames of reference at most: the echo arrives after the speaker's own buffering, so the reference
-            // is never later than the echo in it (see EchoCanceller).
-            reference = microphone && echoCancellation ? AudioFIFO(capacity: 2 * AudioFrame.samplesPerChannel20ms) : nil
+            // What the speaker played, by the time it was heard: the microphone's frames find their echo's source
+            // by their capture time.
+            reference = microphone && echoCancellation ? EchoReference() : nil
             do {
                 playout = try AudioPlayout(device: speaker, reference: reference)
             } catch {
@@ -108,7 +108,7 @@ final class PersonDevices: Sendable {
     private func outgoingAudio(_ frame: AudioFrame) -> AudioFrame {
         var sent = frame
         if let reference, frame.channels == 1 {
-            let played = reference.read(frame.samples.count)
+            let played = reference.reference(count: frame.samples.count, at: frame.timestamp)
             sent.samples = echo.withLock { $0?.process(captured: frame.samples, played: played) } ?? frame.samples
         }
         if muted.load(ordering: .relaxed) {

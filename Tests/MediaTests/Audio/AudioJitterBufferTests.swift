@@ -107,13 +107,4 @@ import Wire
         #expect(buffer.samplesDropped > 0)
         #expect(buffer.levelMs <= buffer.targetMs + buffer.trimMarginMs + 20, "level \(buffer.levelMs) ms")
     }
-
-    @Test func fifoKeepsTheNewestAndPadsShortReads() {
-        let fifo = AudioFIFO(capacity: 4)
-        fifo.write([1, 2, 3])
-        fifo.write([4, 5, 6])
-        #expect(fifo.dropped == 2)
-        #expect(fifo.read(6) == [3, 4, 5, 6, 0, 0])
-        #expect(fifo.count == 0)
-    }
 }
