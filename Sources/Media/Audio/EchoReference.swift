@@ -16,12 +16,16 @@ public final class EchoReference: Sendable {
         /// Samples heard, the first at `start`.
         var samples: [Int16] = []
         var start: Instant?
+        /// Where the next microphone frame should start if the microphone runs on without a break.
+        var nextCapture: Instant?
     }
 
     private let state = Mutex(State())
     /// How much earlier than the capture time the reference starts.
     public let lead: Duration
     private static let keptSamples = 48_000
+    /// How far (in samples) a period's time may stray from following on: 40 ms.
+    private static let tolerance = 1920
 
     /// A reference that leads the microphone by `lead` (10 ms unless told).
     public init(lead: Duration = .milliseconds(10)) { self.lead = lead }
@@ -35,18 +39,16 @@ public final class EchoReference: Sendable {
                 return
             }
             let expected = Self.offset(of: time, from: start)
-            // Where the new period begins relative to the end of what is kept: a gap (an underrun) is filled with
-            // silence; a small overlap (the device's delay figure wobbles) overwrites; anything wild restarts.
-            if expected < state.samples.count - 480 || expected > state.samples.count + Self.keptSamples {
+            let end = state.samples.count
+            // A device plays its periods back to back: within 40 ms of the end of what is kept, the period simply
+            // follows (the playback thread's clock readings wobble, by more on a loaded machine). A later one
+            // follows a gap of silence (an underrun); one much earlier, or a second late, restarts the timeline.
+            if expected < end - Self.tolerance || expected > end + Self.keptSamples {
                 state.start = time
                 state.samples = samples
                 return
             }
-            if expected > state.samples.count {
-                state.samples += [Int16](repeating: 0, count: expected - state.samples.count)
-            } else {
-                state.samples.removeLast(state.samples.count - expected)
-            }
+            if expected > end + Self.tolerance { state.samples += [Int16](repeating: 0, count: expected - end) }
             state.samples += samples
             if state.samples.count > Self.keptSamples {
                 let excess = state.samples.count - Self.keptSamples
@@ -56,9 +58,14 @@ public final class EchoReference: Sendable {
         }
     }
 
-    /// The `count` samples heard from `time - lead` on (silence where nothing is known).
+    /// The `count` samples heard from `time - lead` on (silence where nothing is known). Microphone frames follow
+    /// each other too: a `time` within 40 ms of where the previous frame ended is taken as that point (capture
+    /// timestamps wobble with the capture thread's scheduling; the samples do not).
     public func reference(count: Int, at time: Instant) -> [Int16] {
         state.withLock { state in
+            var time = time
+            if let next = state.nextCapture, abs(Self.offset(of: time, from: next)) <= Self.tolerance { time = next }
+            state.nextCapture = time + .nanoseconds(Int64(count) * 1_000_000_000 / 48_000)
             guard let start = state.start else { return [Int16](repeating: 0, count: count) }
             let first = Self.offset(of: time - lead, from: start)
             return (first..<first + count).map { index in
