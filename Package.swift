@@ -11,6 +11,13 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
     .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
     .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+    // Without pkg-config: sdl2.pc adds -D_REENTRANT, a flag SwiftPM refuses (with a warning); the headers are
+    // included as <SDL2/...> instead.
+    .systemLibrary(name: "CSDL2", providers: [.apt(["libsdl2-dev", "libsdl2-ttf-dev"])]),
+    .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+    // Debian's libyuv-dev installs no .pc file: the header is in /usr/include and the library in the default path.
+    .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
+    .systemLibrary(name: "CXCB", pkgConfig: "xcb-shm", providers: [.apt(["libxcb1-dev", "libxcb-shm0-dev"])]),
 ]
 
 let package = Package(
@@ -54,7 +61,8 @@ let package = Package(
         // Pixel and sample loops are unusable unoptimized (tests and debug builds run real video through them),
         // so Media is compiled with -O in every configuration.
         .target(
-            name: "Media", dependencies: ["Wire", "COpus", "CVPX", "CShim", "CV4L2", "CALSA"],
+            name: "Media",
+            dependencies: ["Wire", "COpus", "CVPX", "CShim", "CV4L2", "CALSA", "CSDL2", "CSpeexDSP", "CYUV", "CXCB"],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),

@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 debian_packages=(
     pkg-config
     libssl-dev libsrtp2-dev libopus-dev libvpx-dev libv4l-dev libasound2-dev   # linked by LinkUp
+    libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libspeexdsp-dev libyuv-dev   # the call window, echo cancellation,
+    libxcb1-dev libxcb-shm0-dev                                               #   colour conversion, screen capture
+    xvfb xdotool imagemagick x11-utils                                        # the call window's tests (Xvfb)
     python3-venv                                                              # for .venv/
     ffmpeg                                                                    # checks the IVF and Ogg files LinkUp writes
     chromium chromium-driver                                                  # the browser of the web-client tests

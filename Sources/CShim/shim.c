@@ -1,4 +1,5 @@
 // Implementations of CShim.h: each function is a one-line wrapper around a macro or a variadic call.
+#define _GNU_SOURCE
 #include "CShim.h"
 
 #include <fcntl.h>
@@ -89,3 +90,6 @@ static void linkup_alsa_quiet_handler(const char *file, int line, const char *fu
 void linkup_alsa_silence_errors(void) { snd_lib_error_set_handler(linkup_alsa_quiet_handler); }
 void linkup_alsa_restore_errors(void) { snd_lib_error_set_handler(NULL); }
 unsigned long linkup_alsa_silenced_count(void) { return __atomic_load_n(&silenced, __ATOMIC_RELAXED); }
+
+#include <pthread.h>
+void linkup_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }

@@ -106,3 +106,9 @@ void linkup_alsa_silence_errors(void);
 void linkup_alsa_restore_errors(void);
 /// How many messages the silencing handler has swallowed since start (for tests and diagnostics).
 unsigned long linkup_alsa_silenced_count(void);
+
+// MARK: Threads
+
+/// pthread_setname_np on the calling thread (a GNU extension Swift's Glibc module does not show): the name `top`
+/// and `gdb` print, at most 15 bytes.
+void linkup_set_thread_name(const char *name);

@@ -1,9 +1,11 @@
+internal import CYUV
 import Wire
 
 /// Turns one captured buffer in a V4L2 pixel format into a tightly packed I420 `VideoFrame`. libv4l already
 /// converts most camera formats to YU12; these conversions cover drivers whose YU12 request comes back as another
 /// YUV layout. Layouts follow the V4L2 API's pixel format pages: YU12/YV12 chroma rows are half of
 /// `bytesperline`; NV12's interleaved Cb/Cr rows use the full `bytesperline`; YUYV is Y0 Cb Y1 Cr per pixel pair.
+/// MJPEG (when libv4l hands it through undecoded) is decoded with libyuv's `MJPGToI420` (libjpeg-turbo inside).
 /// Never traps: a buffer shorter than the layout needs is an `invalidFrame` error.
 public enum I420Converter {
     /// Converts `bytes` (`bytesPerLine` bytes per luma row, 0 meaning "tightly packed") to an I420 frame.
@@ -22,6 +24,8 @@ public enum I420Converter {
             return try nv12(bytes, width: width, height: height, bytesPerLine: bytesPerLine, captureTime: captureTime)
         case .yuyv:
             return try yuyv(bytes, width: width, height: height, bytesPerLine: bytesPerLine, captureTime: captureTime)
+        case .mjpeg:
+            return try mjpeg(bytes, width: width, height: height, captureTime: captureTime)
         default:
             throw .invalidFrame("pixel format \(format) cannot be converted to I420")
         }
@@ -39,6 +43,35 @@ public enum I420Converter {
             } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// One JPEG picture (any chroma subsampling libjpeg reads: webcams send 4:2:2 or 4:2:0) at the negotiated size.
+    private static func mjpeg(_ bytes: UnsafeRawBufferPointer, width: Int, height: Int, captureTime: Instant)
+        throws(DeviceError) -> VideoFrame
+    {
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw .invalidFrame("an MJPEG picture of \(width)x\(height) has an odd size")
+        }
+        guard let base = bytes.baseAddress, bytes.count >= 4 else { throw .invalidFrame("an empty MJPEG buffer") }
+        let jpeg = base.assumingMemoryBound(to: UInt8.self)
+        var jpegWidth: Int32 = 0, jpegHeight: Int32 = 0
+        guard MJPGSize(jpeg, bytes.count, &jpegWidth, &jpegHeight) == 0, Int(jpegWidth) == width,
+              Int(jpegHeight) == height else {
+            throw .invalidFrame("the MJPEG picture is damaged or not \(width)x\(height)")
+        }
+        var frame = VideoFrame(width: width, height: height, captureTime: captureTime)
+        let chromaWidth = frame.chromaWidth
+        let result = frame.y.withUnsafeMutableBufferPointer { y in
+            frame.u.withUnsafeMutableBufferPointer { u in
+                frame.v.withUnsafeMutableBufferPointer { v in
+                    MJPGToI420(jpeg, bytes.count, y.baseAddress, Int32(width), u.baseAddress, Int32(chromaWidth),
+                               v.baseAddress, Int32(chromaWidth), Int32(width), Int32(height), Int32(width),
+                               Int32(height))
+                }
+            }
+        }
+        guard result == 0 else { throw .invalidFrame("the MJPEG picture could not be decoded") }
+        return frame
     }
 
     private static func requireLength(_ bytes: UnsafeRawBufferPointer, _ needed: Int, _ what: String)

@@ -37,7 +37,7 @@ extension V4L2Camera {
         format.fmt.pix.field = V4L2_FIELD_NONE.rawValue
         try handle.check(linkup_vidioc_s_fmt(), &format, "VIDIOC_S_FMT")
         let granted = V4L2PixelFormat(rawValue: format.fmt.pix.pixelformat)
-        guard V4L2PixelFormat.convertible.contains(granted) else {
+        guard V4L2PixelFormat.accepted.contains(granted) else {
             let offered = info.formats.map(\.pixelFormat.description).joined(separator: ", ")
             throw .unsupportedFormat(path: info.path, offered: offered.isEmpty ? granted.description : offered)
         }

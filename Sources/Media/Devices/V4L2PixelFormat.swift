@@ -22,11 +22,15 @@ public struct V4L2PixelFormat: Hashable, Sendable, CustomStringConvertible {
     public static let yuyv = V4L2PixelFormat(rawValue: 0x5659_5559)
     /// Y plane then one interleaved Cb/Cr plane at half resolution (V4L2_PIX_FMT_NV12, "NV12").
     public static let nv12 = V4L2PixelFormat(rawValue: 0x3231_564E)
-    /// Motion-JPEG (V4L2_PIX_FMT_MJPEG, "MJPG"): libv4l decodes it when asked for YU12.
+    /// Motion-JPEG (V4L2_PIX_FMT_MJPEG, "MJPG"): libv4l decodes it when asked for YU12; `I420Converter` decodes it
+    /// with libyuv when it comes through as is.
     public static let mjpeg = V4L2PixelFormat(rawValue: 0x4750_4A4D)
 
     /// The formats `I420Converter` turns into a `VideoFrame` without libv4l's help.
     public static let convertible: Set<V4L2PixelFormat> = [.yuv420, .yvu420, .yuyv, .nv12]
+    /// The formats a camera may hand over: the uncompressed ones above, and MJPEG, which `I420Converter` decodes
+    /// when libv4l passes it through (sizes are still chosen among the uncompressed formats first).
+    public static let accepted: Set<V4L2PixelFormat> = convertible.union([.mjpeg])
 
     /// The four characters, with non-printable bytes shown as '?'; a trailing space is kept as the kernel spells it.
     public var description: String {

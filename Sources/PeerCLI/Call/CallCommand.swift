@@ -19,9 +19,14 @@ struct CallCommand: AsyncParsableCommand {
             time (call to connected, and to the first remote video frame decoded), frames, bitrate, loss, \
             NACK/PLI, RTT and, when the other side sends LinkUp's test pattern, PSNR and latency.
 
-            Sources: --video testsrc[:WxH@fps] | file:clip.ivf | v4l2:/dev/videoN | none, --audio tone[:Hz] | \
-            file:clip.ogg | alsa:DEVICE | none (linkup devices lists cameras and sound devices). \
-            --record DIR writes what is received to DIR as IVF (VP8) and Ogg (Opus).
+            Sources: --video testsrc[:WxH@fps] | file:clip.ivf | v4l2:/dev/videoN | screen[:DISPLAY][@fps] | none, \
+            --audio tone[:Hz] | file:clip.ogg | alsa:DEVICE | none (linkup devices lists cameras and sound \
+            devices). --record DIR writes what is received to DIR as IVF (VP8) and Ogg (Opus).
+
+            With a display (--window auto|on|off) a window shows the other side, your own picture as an inset, \
+            the name and duration, and live numbers; keys: m mute, v camera off/on, s share the screen, \
+            f full screen, q or Esc hang up. Received audio plays on --speaker (alsa:default unless told; none \
+            for silence); a microphone (--audio alsa:...) gets echo cancellation unless --no-aec.
 
             Examples:
               linkup call --server http://127.0.0.1:8080 --room demo --to echo-bot --duration 10
@@ -44,6 +49,15 @@ struct CallCommand: AsyncParsableCommand {
     @Option(help: "Audio to send: tone[:Hz], file:PATH.ogg, alsa:DEVICE (a microphone, e.g. alsa:default), or none.")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
+    @Option(help: "The call window: auto (when a display is available), on, or off.")
+    var window: PersonDevices.WindowMode = .auto
+
+    @Option(help: "Where received audio plays: alsa:DEVICE (default alsa:default), or none.")
+    var speaker: String?
+
+    @Flag(name: .customLong("no-aec"), help: "No echo cancellation or noise suppression on the microphone.")
+    var noAEC = false
+
     @Option(help: "Write the received video (IVF) and audio (Ogg Opus) into this directory.")
     var record: String?
 
@@ -62,6 +76,9 @@ struct CallCommand: AsyncParsableCommand {
         if answer, to != nil { throw ValidationError("choose one of --to and --answer") }
         for spec in [video] where spec == .echo { throw ValidationError("--video echo is for bots (linkup bot)") }
         for spec in [audio] where spec == .echo { throw ValidationError("--audio echo is for bots (linkup bot)") }
+        if let speaker, speaker != "none", !speaker.hasPrefix("alsa:") || speaker.count <= 5 {
+            throw ValidationError("--speaker takes alsa:DEVICE (e.g. alsa:default) or none")
+        }
     }
 
     func run() async throws {
@@ -84,10 +101,14 @@ struct CallCommand: AsyncParsableCommand {
 
     private func placeOrAnswer() async throws -> CallSummary {
         if let record { try? FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
-        let plan = CallMediaPlan(video: video, audio: audio, recordDirectory: record, fileTag: "call")
+        var plan = CallMediaPlan(video: video, audio: audio, recordDirectory: record, fileTag: "call")
         try plan.checkSources()
+        let devices = try openDevices()
+        defer { finish(devices) }
+        plan.taps = devices.taps
         let media = MediaRegistry(plan: plan)
         let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
+        devices.updateWindow { $0.remoteName = to ?? ""; $0.stateText = answer ? "waiting for a call…" : "calling…" }
         let network: CallNetwork
         do {
             network = try iceOptions.network(signaling, joinAck: session.iceServers)
@@ -130,11 +151,13 @@ struct CallCommand: AsyncParsableCommand {
             let connectedAt = await leg.connectedAt ?? RuntimeClock.now()
             summary.connectMs = (connectedAt - callStart).milliseconds
             summary.transport = await leg.transportDescription
+            devices.updateWindow { $0.remoteName = leg.remoteName; $0.connectedAt = connectedAt; $0.stateText = "" }
             if !json {
                 printError("linkup call: connected to \(leg.remoteName) in \(Int(summary.connectMs ?? 0)) ms " +
                            "(\(summary.transport))")
             }
-            summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt)
+            summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt,
+                                               devices: devices)
             summary.transport = await leg.transportDescription
             summary.iceRestarts = await leg.restarts
             summary.longestGapMs = await leg.longestGap?.milliseconds
@@ -152,7 +175,45 @@ struct CallCommand: AsyncParsableCommand {
             if summary.endReason == nil { summary.endReason = result.reason }
         }
         await session.leave()
+        summary.playout = devices.playout?.stats
         return summary
+    }
+
+    /// The window and the speaker, as --window, --speaker and --no-aec ask.
+    private func openDevices() throws -> PersonDevices {
+        let speakerDevice = speaker.map { $0 == "none" ? nil : String($0.dropFirst("alsa:".count)) } ?? "default"
+        var screenIsSource = false
+        if case .screen = video { screenIsSource = true }
+        var microphone = false
+        if case .microphone = audio { microphone = true }
+        let devices = try PersonDevices(window: json && window == .auto ? .off : window,
+                                        title: "LinkUp · \(signaling.room)", speaker: speakerDevice,
+                                        speakerExplicit: speaker != nil, echoCancellation: !noAEC,
+                                        microphone: microphone, screenIsSource: screenIsSource)
+        if !json {
+            for note in devices.notes { printError("linkup call: \(note)") }
+            if devices.window != nil { printError("linkup call: window open (m mute, v camera, s share, q hang up)") }
+            if let playout = devices.playout {
+                printError("linkup call: playing received audio on \"\(playout.device)\"" +
+                           (devices.cancelsEcho ? " with echo cancellation on the microphone" : ""))
+            }
+        }
+        return devices
+    }
+
+    /// Closes the devices, saying how playout went.
+    private func finish(_ devices: PersonDevices) {
+        if let stats = devices.playout?.stats {
+            printError("linkup call: playout: delay \(Int(stats.meanPlayoutDelayMs.rounded())) ms on average, " +
+                       "\(Int(stats.playoutDelayMs.rounded())) ms at the end (target " +
+                       "\(Int(stats.targetMs.rounded())) ms), \(stats.bufferUnderruns) buffer underruns, " +
+                       "\(stats.deviceUnderruns) device underruns, \(stats.samplesPlayed / 48) ms played")
+        }
+        if let window = devices.window {
+            printError("linkup call: window: redrawn \(window.framesPresented) times, \(window.framesSkipped) remote " +
+                       "pictures skipped (a newer one was waiting)")
+        }
+        devices.stop()
     }
 
     /// The call's leg, once the other side accepted (or called); fails on rejection or time-out.
@@ -170,13 +231,27 @@ struct CallCommand: AsyncParsableCommand {
 
     /// Media until the duration passes or the leg ends; a live line every second. Returns why it ended, if the
     /// other side ended it.
-    private func runMedia(router: CallRouter, media: MediaRegistry, leg: CallLeg, from start: Instant) async -> String? {
+    private func runMedia(router: CallRouter, media: MediaRegistry, leg: CallLeg, from start: Instant,
+                          devices: PersonDevices) async -> String? {
         let end = start + .milliseconds(Int64(duration * 1000))
         var nextLine = start + .seconds(1)
         let restartRequests = RestartSignal()
+        var overlay = CallOverlay()
         while RuntimeClock.now() < end {
             if restartRequests.take() { await leg.restartICE(reason: "asked for with SIGUSR1") }
             if await router.isIdle { return await media.results.first?.reason }
+            if devices.pollWindow() { return "you hung up" }
+            if devices.window != nil, let current = await media.firstCallStats() {
+                let reconnecting = await current.leg.isReconnecting
+                let now = RuntimeClock.now()
+                let silent = overlay.silentSeconds(current.stats, now: now)
+                let state = reconnecting ? "reconnecting…"
+                    : silent.map { "on hold: nothing from \(leg.remoteName) for \($0) s" } ?? ""
+                if let line = overlay.line(current.stats, path: current.path, now: now, playout: devices.playout?.stats) {
+                    devices.updateWindow { $0.statsLine = line }
+                }
+                if devices.window?.currentStatus.stateText != state { devices.updateWindow { $0.stateText = state } }
+            }
             if !json, RuntimeClock.now() >= nextLine {
                 nextLine = nextLine + .seconds(1)
                 let seconds = Int((RuntimeClock.now() - start).milliseconds / 1000)

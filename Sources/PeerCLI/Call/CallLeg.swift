@@ -281,6 +281,9 @@ actor CallLeg: ChangeWaiting {
         await media?.handle(event)
     }
 
+    /// Whether the path broke and an ICE restart is under way.
+    var isReconnecting: Bool { disconnectedAt != nil }
+
     /// Waits until the peer connects or fails, or `timeout` passes; true when connected.
     func waitForConnection(timeout: Duration) async -> Bool {
         let deadline = RuntimeClock.now() + timeout

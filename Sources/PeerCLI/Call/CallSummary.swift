@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Signaling
 
 /// What `linkup call` prints at the end: who, how fast it connected, why it ended, and the media numbers.
@@ -20,6 +21,8 @@ struct CallSummary {
     var failed = false
     /// The media summary in words and as JSON, when media ran.
     var media: MediaSummaryText?
+    /// How the received audio played on the speaker, when one was open.
+    var playout: AudioPlayout.Stats?
 
     /// Whether the call connected and ran (even if the other side hung up early).
     var succeeded: Bool { !failed && connectMs != nil }
@@ -39,6 +42,11 @@ struct CallSummary {
         }
         if let endReason { lines.append("  ended: \(endReason)") }
         if let media { lines.append(contentsOf: media.lines.map { "  " + $0 }) }
+        if let playout {
+            lines.append("  speaker: playout delay \(Int(playout.meanPlayoutDelayMs.rounded())) ms on average (jitter " +
+                         "buffer target \(Int(playout.targetMs.rounded())) ms), \(playout.bufferUnderruns) buffer " +
+                         "underruns, \(playout.deviceUnderruns) device underruns")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -54,6 +62,14 @@ struct CallSummary {
         if let media { object["media"] = media.json }
         object["iceRestarts"] = .number(Double(iceRestarts))
         if let longestGapMs { object["longestGapMs"] = .number(longestGapMs) }
+        if let playout {
+            object["playout"] = .object([
+                "meanDelayMs": .number(playout.meanPlayoutDelayMs), "delayMs": .number(playout.playoutDelayMs),
+                "targetMs": .number(playout.targetMs), "bufferUnderruns": .number(Double(playout.bufferUnderruns)),
+                "deviceUnderruns": .number(Double(playout.deviceUnderruns)),
+                "playedMs": .number(Double(playout.samplesPlayed) / 48),
+            ])
+        }
         return .object(object)
     }
 }

@@ -15,10 +15,13 @@ struct CallMediaPlan: Sendable {
     var fileTag: String
     /// Echo by forwarding packets (`MediaSession`, no decoding) instead of decoding and re-sending frames.
     var forwardsEcho = false
+    /// A person's devices plugged into every call (`linkup call`); none for bots.
+    var taps = CallMediaTaps()
 
     /// The media endpoint configuration for a call with `remoteName` (`remoteID`).
     func configuration(remoteName: String, remoteID: String) throws -> CallMediaConfiguration {
         var configuration = CallMediaConfiguration(video: try video.mediaSource(), audio: try audio.mediaSource())
+        configuration.taps = taps
         if let recordDirectory {
             configuration.recording = .init(directory: recordDirectory,
                                             name: Self.fileName(remoteName: remoteName, remoteID: remoteID))
@@ -39,6 +42,12 @@ struct CallMediaPlan: Sendable {
                 }
             } catch let error as DeviceError {
                 throw CallError("--video v4l2:\(path): \(error) (linkup devices lists the cameras here)")
+            }
+        case let .screen(display, _):
+            do {
+                try X11ScreenCapture(display: display).close()
+            } catch {
+                throw CallError("--video \(video): \(error)")
             }
         default:
             break
@@ -174,6 +183,17 @@ actor MediaRegistry {
             total.keyframeRequestsRelayed += stats.keyframeRequestsRelayed
         }
         return (active.count, total)
+    }
+
+    /// The first call in progress with a decoding endpoint: its numbers and the path it takes (for the call
+    /// window's overlay).
+    func firstCallStats() async -> (stats: CallMediaStats, path: String, leg: CallLeg)? {
+        for (_, entry) in active.sorted(by: { $0.key < $1.key }) {
+            guard case let .endpoint(media) = entry.media else { continue }
+            let path = await entry.leg.runtime.withPeer { peer, _ in peer.pathDescription }
+            return (await media.stats, path, entry.leg)
+        }
+        return nil
     }
 
     /// One live line per call in progress.

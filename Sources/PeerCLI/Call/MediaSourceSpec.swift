@@ -8,13 +8,22 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
     case ivfFile(String)
     /// A V4L2 camera, e.g. `v4l2:/dev/video0`.
     case camera(String)
+    /// An X11 display shared at its own size, `screen[:DISPLAY][@fps]` (DISPLAY and 5 fps by default: text wants
+    /// sharp pictures more than motion).
+    case screen(display: String?, fps: Int)
     /// Send back what the remote side sends (bots).
     case echo
     /// No video is sent.
     case none
 
-    /// Parses `testsrc`, `testsrc:640x480@30`, `file:clip.ivf`, `v4l2:/dev/video0`, `echo` or `none`.
+    /// Parses `testsrc`, `testsrc:640x480@30`, `file:clip.ivf`, `v4l2:/dev/video0`, `screen[:DISPLAY][@fps]`,
+    /// `echo` or `none`.
     init?(argument: String) {
+        if argument.lowercased().hasPrefix("screen") {
+            guard let screen = Self.screen(String(argument.dropFirst("screen".count))) else { return nil }
+            self = screen
+            return
+        }
         let (scheme, rest) = Self.split(argument)
         switch scheme {
         case "testsrc":
@@ -35,6 +44,22 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
         }
     }
 
+    /// `""`, `":99"`, `"::99"`, `"@10"`, `"::99@10"` after `screen`.
+    private static func screen(_ rest: String) -> VideoSourceSpec? {
+        var rest = Substring(rest)
+        var fps = 5
+        if let at = rest.lastIndex(of: "@") {
+            guard let rate = Int(rest[rest.index(after: at)...]), (1...60).contains(rate) else { return nil }
+            fps = rate
+            rest = rest[..<at]
+        }
+        if rest.isEmpty { return .screen(display: nil, fps: fps) }
+        guard rest.first == ":" else { return nil }
+        rest = rest.dropFirst()
+        guard !rest.isEmpty else { return .screen(display: nil, fps: fps) }
+        return .screen(display: rest.first == ":" ? String(rest) : ":" + rest, fps: fps)
+    }
+
     static func split(_ argument: String) -> (String, String?) {
         guard let colon = argument.firstIndex(of: ":") else { return (argument.lowercased(), nil) }
         return (argument[..<colon].lowercased(), String(argument[argument.index(after: colon)...]))
@@ -45,6 +70,7 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
         case let .testPattern(width, height, fps): return "testsrc:\(width)x\(height)@\(fps)"
         case let .ivfFile(path): return "file:\(path)"
         case let .camera(path): return "v4l2:\(path)"
+        case let .screen(display, fps): return "screen" + (display.map { ":\($0)" } ?? "") + "@\(fps)"
         case .echo: return "echo"
         case .none: return "none"
         }
@@ -110,6 +136,7 @@ extension VideoSourceSpec {
         case .echo: return .echo
         case .none: return .none
         case let .camera(path): return .camera(path: path, format: VideoFormat(width: 640, height: 480, fps: 30))
+        case let .screen(display, fps): return .screen(display: display, fps: fps)
         }
     }
 }

@@ -41,8 +41,10 @@ struct DevicesReport {
         lines.append("Sound cards (ALSA):")
         if cards.isEmpty { lines.append("  " + Self.noCards) }
         for card in cards { lines.append("  card \(card.index): \(card.name) — \(card.longName)") }
-        for (title, filter) in [("Audio playback devices (ALSA PCMs):", \ALSADeviceInfo.supportsPlayback),
-                                ("Audio capture devices (ALSA PCMs):", \ALSADeviceInfo.supportsCapture)] {
+        for (title, filter) in [("Audio playback devices (ALSA PCMs): speakers, for linkup call --speaker alsa:NAME",
+                                 \ALSADeviceInfo.supportsPlayback),
+                                ("Audio capture devices (ALSA PCMs): microphones, for --audio alsa:NAME",
+                                 \ALSADeviceInfo.supportsCapture)] {
             lines.append("")
             lines.append(title)
             if let pcmError {

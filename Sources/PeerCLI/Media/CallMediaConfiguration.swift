@@ -10,6 +10,8 @@ struct CallMediaConfiguration: Sendable {
         case ivf(path: String)
         /// A V4L2 camera (`/dev/videoN`) at the nearest size and rate it offers, VP8-encoded live.
         case camera(path: String, format: VideoFormat)
+        /// An X11 display (nil: DISPLAY) captured at `fps` at its own size, VP8-encoded live.
+        case screen(display: String?, fps: Int)
         /// The remote's own video sent back: its reassembled VP8 frames, re-packetized on this side's stream.
         case echo
         /// No video.
@@ -53,6 +55,8 @@ struct CallMediaConfiguration: Sendable {
     /// How often sender and receiver reports go out (RFC 3550 §6.2 suggests about 5 s for real calls; a short
     /// interval gives RTT and A/V sync quickly).
     var reportInterval: Duration = .seconds(1)
+    /// A person's devices: the window, the speaker, mute and echo cancellation (`linkup call`).
+    var taps = CallMediaTaps()
 
     init(video: VideoSource = .testPattern(VideoFormat(width: 640, height: 480, fps: 30)),
          audio: AudioSource = .tone(440), recording: Recording? = nil) {

@@ -50,7 +50,9 @@ actor CallMediaReceiver {
         (decodeOutcomes, decodeOutcomeSink) = AsyncStream.makeStream(of: VideoDecodeOutcome.self)
         let outcomes = decodeOutcomeSink
         videoDecoding = CodecWorker(name: "linkup VP8 decoder", capacity: Self.decodeQueueCapacity,
-                                    makeState: { VideoDecodeState() },
+                                    makeState: { [tap = configuration.taps.decodedVideo] in
+                                        VideoDecodeState(decodedVideo: tap)
+                                    },
                                     handle: { state, job in outcomes.yield(state.decode(job)) })
         audioPath = try OpusReceivePath(channels: 1)
         if let frequency = configuration.remoteToneFrequency {
@@ -231,6 +233,7 @@ actor CallMediaReceiver {
         stats.audioFramesConcealed = audioPath.framesConcealed
         stats.audioPacketsLate = audioPath.packetsLate
         for decoded in frames {
+            configuration.taps.decodedAudio?(decoded.frame, decoded.rtpTimestamp)
             if !decoded.concealed {
                 stats.audioFramesReceived += 1
                 if firstAudioDecodedAt == nil { firstAudioDecodedAt = now }

@@ -63,6 +63,12 @@ actor CallMediaSender {
                 return .init(read: { try device.nextFrame(timeout: .milliseconds(200)) }, close: { device.close() },
                              frameDuration: nil)
             }
+        case let .screen(display, fps):
+            camera = try DeviceCaptureThread(name: "linkup screen \(display ?? "")") {
+                let screen = try X11ScreenCapture(display: display)
+                return .init(read: { try screen.nextFrame() }, close: { screen.close() },
+                             frameDuration: .nanoseconds(1_000_000_000 / Int64(max(1, fps))))
+            }
         case .echo, .none:
             break
         }
@@ -106,7 +112,8 @@ actor CallMediaSender {
     /// Test pattern at its frame rate, or the IVF file at its own pace, on a schedule that does not drift.
     func videoLoop(until end: Instant?) async {
         if let camera {
-            await deviceLoop(camera.frames, until: end) { await self.sendCapturedFrame($0) }
+            let failed = await deviceLoop(camera.frames, until: end) { await self.sendCapturedFrame($0) }
+            if failed { await blackLoop(until: end) }
             return
         }
         let start = RuntimeClock.now()
@@ -160,9 +167,9 @@ actor CallMediaSender {
     /// `captureTime`; returns its duration in 48 kHz samples, nil when there is no audio source.
     func sendNextAudioFrame(captureTime: Instant) async -> Int? {
         if tone != nil, let encoder = audioEncoder {
-            guard let frame = tone?.nextFrame(timestamp: captureTime), let packet = try? encoder.encode(frame) else {
-                return nil
-            }
+            guard let tone = tone?.nextFrame(timestamp: captureTime) else { return nil }
+            let frame = configuration.taps.outgoingAudio?(tone) ?? tone
+            guard let packet = try? encoder.encode(frame) else { return nil }
             await sendAudio(packet, samples: frame.samplesPerChannel, captureTime: captureTime)
             return frame.samplesPerChannel
         } else if var source = ogg {
@@ -184,7 +191,8 @@ actor CallMediaSender {
     func sendPatternFrame(number: UInt32) async {
         guard let pattern, let encoder = videoEncoder else { return }
         let captureTime = RuntimeClock.now()
-        let frame = pattern.frame(number: number, captureTime: captureTime)
+        var frame = pattern.frame(number: number, captureTime: captureTime)
+        if let tap = configuration.taps.outgoingVideo { frame = tap(frame) }
         let started = processThreadCPU()
         let force = keyframeRequested
         keyframeRequested = false
@@ -200,27 +208,48 @@ actor CallMediaSender {
     }
 
     /// Sends what a capture device delivers, at the device's own pace, until `end`; a device error ends the
-    /// loop with a sentence in the log (the call goes on without that medium).
+    /// loop with a sentence in the log and returns true (the call goes on without that medium).
+    @discardableResult
     private func deviceLoop<Frame: Sendable>(_ frames: AsyncThrowingStream<Frame, any Error>, until end: Instant?,
-                                             send: (Frame) async -> Void) async {
+                                             send: (Frame) async -> Void) async -> Bool {
         do {
             for try await frame in frames {
-                if Task.isCancelled || isStopped { return }
-                if let end, RuntimeClock.now() >= end { return }
+                if Task.isCancelled || isStopped { return false }
+                if let end, RuntimeClock.now() >= end { return false }
                 await send(frame)
             }
         } catch {
-            printError("linkup: capture stopped: \(error)")
+            printError("linkup: capture stopped: \(error)" +
+                       (Frame.self == VideoFrame.self ? "; sending black, the call goes on" : ""))
+            return !isStopped
+        }
+        return false
+    }
+
+    /// A camera (or screen) that went away mid-call: black pictures of the last size at 15 fps until `end`, so the
+    /// remote sees the picture go dark instead of freezing, and the SDP does not change.
+    private func blackLoop(until end: Instant?) async {
+        let width = videoEncoder?.configuration.width ?? 640, height = videoEncoder?.configuration.height ?? 480
+        let start = RuntimeClock.now()
+        var number: Int64 = 0
+        while !Task.isCancelled, !isStopped {
+            let due = start + .milliseconds(number * 1000 / 15)
+            if let end, due >= end { return }
+            await sleep(until: due)
+            await sendCapturedFrame(VideoFrame(width: width, height: height, luma: 16, captureTime: due))
+            number += 1
         }
     }
 
     /// Encodes and sends one camera frame (a new encoder when the size changes), captured at its timestamp.
-    func sendCapturedFrame(_ frame: VideoFrame) async {
+    func sendCapturedFrame(_ captured: VideoFrame) async {
+        let frame = configuration.taps.outgoingVideo?(captured) ?? captured
         if videoEncoder == nil || videoEncoder?.configuration.width != frame.width
             || videoEncoder?.configuration.height != frame.height {
             var settings = VP8EncoderConfiguration(width: frame.width, height: frame.height,
                                                    bitrate: configuration.videoBitrate)
             if case let .camera(_, format) = configuration.video { settings.frameRate = format.fps }
+            if case let .screen(_, fps) = configuration.video { settings.frameRate = fps }
             videoEncoder = try? VP8Encoder(settings)
             keyframeRequested = true
         }
@@ -237,7 +266,8 @@ actor CallMediaSender {
     }
 
     /// Encodes and sends 20 ms from the microphone.
-    func sendCapturedAudio(_ frame: AudioFrame) async {
+    func sendCapturedAudio(_ captured: AudioFrame) async {
+        let frame = configuration.taps.outgoingAudio?(captured) ?? captured
         guard let encoder = audioEncoder, let packet = try? encoder.encode(frame) else { return }
         await sendAudio(packet, samples: frame.samplesPerChannel, captureTime: frame.timestamp)
     }
@@ -319,7 +349,7 @@ actor CallMediaSender {
     func keyframeRequested(now: Instant) async {
         stats.keyframeRequestsReceived += 1
         switch configuration.video {
-        case .testPattern, .camera:
+        case .testPattern, .camera, .screen:
             keyframeRequested = true
         case .echo:
             guard let remote = remoteVideoSSRC else { return }

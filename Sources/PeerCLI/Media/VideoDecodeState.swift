@@ -26,6 +26,12 @@ struct VideoDecodeOutcome: Sendable {
 struct VideoDecodeState {
     private let decoder = try? VP8Decoder()
     private var remotePattern: TestPatternSource?
+    /// Where decoded pictures go besides the measurements (the call window), called on the decoder thread.
+    let decodedVideo: (@Sendable (VideoFrame) -> Void)?
+
+    init(decodedVideo: (@Sendable (VideoFrame) -> Void)? = nil) {
+        self.decodedVideo = decodedVideo
+    }
 
     /// Decodes one frame and measures it (frame number and capture time read from the test pattern's code).
     mutating func decode(_ job: VideoDecodeJob) -> VideoDecodeOutcome {
@@ -34,6 +40,7 @@ struct VideoDecodeState {
         let now = RuntimeClock.now()
         var outcome = VideoDecodeOutcome(decoded: decoded != nil, decodeSeconds: processThreadCPU() - started,
                                          decodedAt: now, rtpTimestamp: job.rtpTimestamp)
+        if let decoded { decodedVideo?(decoded) }
         guard let decoded, let (number, captureTime) = TestPatternReader.read(decoded) else { return outcome }
         // The capture time is the sender's monotonic clock: comparable with ours on the same host only, so a
         // value outside 0...10 s (another host) is not a latency.

@@ -145,12 +145,13 @@ import Wire
         let readOnly = SimulatedV4L2Driver.webcam()
         #expect(throws: DeviceError.noStreaming(path: "/dev/video-simulated")) { try open(readOnly, info: info) }
 
-        let jpegOnly = SimulatedV4L2Driver.webcam()
-        jpegOnly.grantedFormat = .mjpeg
+        // MJPEG is decoded now (MJPEGConversionTests); a Bayer-only reply still cannot be used.
+        let bayerOnly = SimulatedV4L2Driver.webcam()
+        bayerOnly.grantedFormat = V4L2PixelFormat("BA81")!
         #expect(throws: DeviceError.unsupportedFormat(path: "/dev/video-simulated", offered: "YUYV, YU12")) {
-            try open(jpegOnly)
+            try open(bayerOnly)
         }
-        #expect(jpegOnly.closed && jpegOnly.mappedCount == 0)
+        #expect(bayerOnly.closed && bayerOnly.mappedCount == 0)
 
         let stingy = SimulatedV4L2Driver.webcam()
         stingy.maximumBuffers = 1
