@@ -142,4 +142,4 @@ def test_window_shows_live_video_inset_and_overlay_and_obeys_keys(tmp_path, dead
         assert "microphone muted" in err and "camera off" in err
         assert "playout: delay" in err, err
         print("\n".join(line for line in err.splitlines() if "playout:" in line or "window:" in line))
-        assert bot.wait_for_calls(1)[0]["media"]["audioFramesSent"] > 0
+        assert bot.wait_for_calls(1)[0]["media"]["packetsForwarded"] > 0
