@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Signaling
 
 /// The LinkUp signaling server: Socket.IO v4 (Engine.IO v4 over WebSocket and HTTP long-polling) at `/socket.io/`,
-/// the rooms and relay rules of PROTOCOL.md, `GET /health`, and the web client's files at `/`.
+/// the rooms and relay rules of PROTOCOL.md, `GET /health`, `GET /metrics` (Prometheus), and the web client's files
+/// at `/`; over TLS (HTTPS and WSS on one port) when configured with a certificate.
 public struct SignalingServer: Sendable {
     /// The configuration it runs with.
     public let configuration: SignalingServerConfiguration
@@ -28,30 +31,40 @@ public struct SignalingServer: Sendable {
     /// `onListening` receives the bound host and port once the socket listens (useful with port 0).
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in })
         async throws {
-        let hubConfiguration = SignalingHubConfiguration(token: configuration.token,
-                                                         iceServers: configuration.iceServers,
-                                                         turnREST: configuration.turnREST)
+        let hubConfiguration = SignalingHubConfiguration(
+            token: configuration.token, iceServers: configuration.iceServers, turnREST: configuration.turnREST,
+            limits: configuration.limits, recoveryWindow: configuration.recoveryWindow * 1000)
         let hub = SignalingHub(configuration: hubConfiguration) { RandomID.make() }
+        var authority: RoomTokenAuthority?
+        if let secret = configuration.jwtSecret { authority = try await RoomTokenAuthority(secret: secret) }
         let engine = EngineIOServer(
             hub: hub,
             timing: .init(pingInterval: configuration.pingInterval, pingTimeout: configuration.pingTimeout,
                           maxPayload: configuration.maxPayload),
+            limits: configuration.limits,
+            authorizer: ConnectAuthorizer(sharedToken: configuration.token, authority: authority),
             logger: logger)
+        await engine.start()
         let router = makeRouter(engine: engine)
         let webSocket = WebSocketTransport(server: engine)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: SignalingWebSocketRequestContext.self)
         webSocketRouter.ws("/socket.io/") { request, _ in
             await webSocket.shouldUpgrade(request)
         } onUpgrade: { inbound, outbound, context in
-            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request)
+            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request,
+                                remote: context.requestContext.clientIP)
         }
         let webSocketConfiguration = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxPayload, autoPing: .disabled, closeTimeout: .seconds(2))
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                                               configuration: .init(ws: webSocketConfiguration))
+        if let tls = configuration.tls {
+            server = try .tls(server, tlsConfiguration: tls.serverConfiguration())
+        }
         let host = configuration.host
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
-                                           configuration: .init(ws: webSocketConfiguration)),
+            server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "LinkUp"),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? 0)
@@ -65,17 +78,23 @@ public struct SignalingServer: Sendable {
         await engine.shutdown()
     }
 
-    private func makeRouter(engine: EngineIOServer) -> Router<BasicRequestContext> {
-        let router = Router()
+    private func makeRouter(engine: EngineIOServer) -> Router<SignalingRequestContext> {
+        let router = Router(context: SignalingRequestContext.self)
         let polling = PollingTransport(server: engine)
-        router.get("/socket.io/") { request, _ in try await polling.handle(request) }
-        router.post("/socket.io/") { request, _ in try await polling.handle(request) }
+        let metrics = SignalingMetrics()
+        router.get("/socket.io/") { request, context in try await polling.handle(request, remote: context.clientIP) }
+        router.post("/socket.io/") { request, context in try await polling.handle(request, remote: context.clientIP) }
         router.get("/health") { _, _ in
             let counts = await engine.counts
             let body: JSONValue = ["status": "ok", "rooms": .number(Double(counts.rooms)),
                                    "participants": .number(Double(counts.participants))]
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
+        }
+        router.get("/metrics") { _, _ in
+            let text = metrics.render(await engine.snapshot)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         if let directory = configuration.webDirectory ?? Self.bundledWebDirectory {
             router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true, logger: logger))

@@ -87,7 +87,8 @@ struct CallCommand: AsyncParsableCommand {
         let plan = CallMediaPlan(video: video, audio: audio, recordDirectory: record, fileTag: "call")
         try plan.checkSources()
         let media = MediaRegistry(plan: plan)
-        let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
+        let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())",
+                                                 caFile: iceOptions.caFile)
         let network: CallNetwork
         do {
             network = try iceOptions.network(signaling, joinAck: session.iceServers)

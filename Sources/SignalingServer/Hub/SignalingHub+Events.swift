@@ -5,7 +5,9 @@ extension SignalingHub {
     /// the client asked for an acknowledgement (PROTOCOL.md, "Rules the server enforces").
     mutating func handleEvent(_ packet: SocketIOPacket, from id: String, now: Double) -> [Output] {
         let result: (SignalingAck, [Output])
-        if packet.kind == .binaryEvent {
+        if !allowEvent(from: id, now: now) {
+            result = (.failure(error: Self.rateLimited, message: "too many events; slow down"), [])
+        } else if packet.kind == .binaryEvent {
             result = (.badRequest(SignalingRequestError("binary payloads are not accepted")), [])
         } else if let event = packet.event {
             do {
@@ -18,6 +20,7 @@ extension SignalingHub {
             result = (.badRequest(SignalingRequestError("the event name must be a string")), [])
         }
         var outputs = result.1
+        if case .failure(let error, _) = result.0 { stats.refused[error, default: 0] += 1 }
         if let ackID = packet.ackID, let connection = participant(id)?.connection {
             outputs.append(.send(connection, .ack(ackID, [result.0.json])))
         }
@@ -27,8 +30,16 @@ extension SignalingHub {
     private mutating func apply(_ request: SignalingRequest, from id: String, now: Double) -> (SignalingAck, [Output]) {
         guard let sender = participant(id) else { return (.failure(error: "not-connected", message: nil), []) }
         switch request {
-        case .join(let room, let name):
+        case .join(let room, let requestedName):
+            guard sender.authorization.allows(room: room) else {
+                return (.failure(error: Self.forbidden, message: "your token does not allow room \(room)"), [])
+            }
             let wasMember = sender.rooms[room] != nil
+            if !wasMember, (rooms[room]?.count ?? 0) >= configuration.limits.maxRoomSize {
+                return (.failure(error: Self.roomFull,
+                                 message: "room \(room) has \(configuration.limits.maxRoomSize) participants"), [])
+            }
+            let name = sender.authorization.imposedName ?? requestedName
             let others = addMember(id, name: name, to: room)
             let peers = others.compactMap { other in
                 participant(other).map { PeerInfo(id: other, name: $0.rooms[room] ?? $0.name) }
@@ -78,6 +89,11 @@ extension SignalingHub {
         }
         return (.ok, deliver(event, to: to))
     }
+
+    /// The refusal codes of PROTOCOL.md beyond `bad-request` and `not-in-room`.
+    static let forbidden = "forbidden"
+    static let rateLimited = "rate-limited"
+    static let roomFull = "room-full"
 
     private static func notInRoom(_ message: String) -> SignalingAck {
         .failure(error: SignalingAck.notInRoom, message: message)

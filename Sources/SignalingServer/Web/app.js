@@ -137,6 +137,15 @@
             socket.on(event, (...args) => (app.socket === socket ? handler(...args) : undefined));
         on("connect", async () => {
             clearError();
+            if (socket.recovered && app.lastSelf) {
+                // Connection state recovery: same id, same room, same call; the missed events follow.
+                app.self = app.lastSelf;
+                setConnection("connected");
+                renderPeers();
+                return;
+            }
+            // A new session: a call of the old one is over on the server's side.
+            if (app.call) endCall("the signaling session was lost");
             setConnection("connected");
             try {
                 const ack = await socket.emit("join", { room, name });
@@ -166,10 +175,14 @@
             }
         });
         on("disconnect", (reason) => {
+            // The call's media does not need signaling: it goes on while the socket reconnects and recovers.
+            app.lastSelf = socket.stopped ? null : app.self;
             app.self = null;
-            app.peers.clear();
+            if (socket.stopped) {
+                app.peers.clear();
+                if (app.call) endCall(`signaling lost (${reason})`);
+            }
             renderPeers();
-            if (app.call) endCall(`signaling lost (${reason})`);
             setConnection(socket.stopped ? "disconnected" : "reconnecting");
         });
         on("peer-joined", (m) => {

@@ -290,7 +290,9 @@
                 } catch (e) { /* keep the defaults */ }
                 this.resetPingTimer();
                 const auth = typeof this.auth === "function" ? this.auth() : this.auth;
-                this.sendEngine(EIO.MESSAGE + encodeSocketIOPacket(SIO.CONNECT, auth || undefined));
+                // Connection state recovery (PROTOCOL.md): ask for it, and name the session to recover.
+                const recovery = this.pid ? { recover: true, pid: this.pid, offset: this.lastOffset } : { recover: true };
+                this.sendEngine(EIO.MESSAGE + encodeSocketIOPacket(SIO.CONNECT, Object.assign({}, auth, recovery)));
             } else if (type === EIO.PING) {
                 this.resetPingTimer();
                 this.sendEngine(EIO.PONG + packet.slice(1));
@@ -307,7 +309,13 @@
                 this.connected = true;
                 this.refused = false;
                 this.attempts = 0;
+                const previous = this.id;
                 this.id = p.data && p.data.sid;
+                const pid = (p.data && p.data.pid) || null;
+                // Recovered: the server gave back the same id (rooms, calls and missed events with it).
+                this.recovered = !!(pid && previous && previous === this.id);
+                if (pid !== this.pid) this.lastOffset = undefined;
+                this.pid = pid;
                 this.raise("connect");
             } else if (p.type === SIO.CONNECT_ERROR) {
                 // A refusal by the server (e.g. a missing token): reconnecting would be refused the same way.
@@ -329,7 +337,13 @@
                 }
             } else if (p.type === SIO.EVENT) {
                 if (!Array.isArray(p.data) || typeof p.data[0] !== "string" || RESERVED.has(p.data[0])) return;
-                const results = this.raise(p.data[0], ...p.data.slice(1));
+                let args = p.data.slice(1);
+                // With recovery, the last argument is the event's offset: remember it, hand the rest on.
+                if (this.pid && args.length >= 2 && typeof args[args.length - 1] === "string") {
+                    this.lastOffset = args[args.length - 1];
+                    args = args.slice(0, -1);
+                }
+                const results = this.raise(p.data[0], ...args);
                 if (p.id != null) {
                     Promise.resolve(results[0]).then((value) => {
                         const args = value === undefined ? [] : [value];
