@@ -105,7 +105,7 @@ let package = Package(
             name: "PeerCLI",
             dependencies: [
                 "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime",
-                "Signaling", "SignalingServer",
+                "Signaling", "SignalingServer", "RESP",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RESP
 import Signaling
 import SignalingServer
 
@@ -40,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             Connection state recovery: a client that asks for it (auth.recover) and loses its connection keeps its \
             id, rooms and calls for --recovery-window seconds (0 turns it off); nobody else notices.
+
+            Scale-out: several servers started with the same --redis redis://HOST:PORT share rooms, presence, chat \
+            and calls; when one dies, the others tell its participants' peers (peer-left, hangup) within seconds.
 
             Examples:
               linkup serve --ice-server stun:stun.example.org
@@ -121,6 +125,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a dropped participant stays recoverable (0: off).")
     var recoveryWindow: Double = 120
 
+    @Option(help: ArgumentHelp("Share rooms and events with other linkup serve nodes through this Redis server.",
+                               valueName: "redis://host:port"))
+    var redis: String?
+
     @Option(help: ArgumentHelp("Engine.IO ping interval in milliseconds.", visibility: .hidden))
     var pingInterval = 25_000
 
@@ -145,6 +153,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--jwt-secret must be at least \(RoomTokenAuthority.minimumSecretBytes) bytes " +
                                   "(RFC 7518 section 3.2), e.g. openssl rand -hex 32")
         }
+        if let redis, (try? RedisAddress(url: redis)) == nil {
+            throw ValidationError("--redis \"\(redis)\" is not a URL like redis://127.0.0.1:6379")
+        }
         guard maxConnections > 0, handshakeBurst > 0, handshakeRate >= 0, eventBurst > 0, eventRate >= 0,
               maxOutbound > 0, maxRoomSize > 0, idleTimeout > 0, recoveryWindow >= 0 else {
             throw ValidationError("limits must be positive")
@@ -163,6 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             eventBurst: eventBurst, eventsPerSecond: eventRate, maxOutboundPackets: maxOutbound,
             maxRoomSize: maxRoomSize, idleTimeout: idleTimeout)
         configuration.recoveryWindow = recoveryWindow
+        configuration.redisURL = redis
         let scheme = configuration.tls == nil ? "http" : "https"
         let json = self.json
         try await SignalingServer(configuration: configuration).run { host, port in

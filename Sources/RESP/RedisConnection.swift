@@ -120,12 +120,9 @@ public actor RedisConnection {
             pendingStart = 0
             pending = []
             // The handshake and the subscriptions go first, before anything queued later.
-            let hello = Task { try await self.send(["HELLO", "3"]) }
+            pending.append(.hello(eventSink))
+            writer.yield(RESPEncoder.command(["HELLO", "3"]))
             if !channels.isEmpty { writer.yield(RESPEncoder.command(["SUBSCRIBE"] + channels.sorted())) }
-            let connectedSink = eventSink
-            Task {
-                if (try? await hello.value) != nil { connectedSink.yield(.connected) }
-            }
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -198,9 +195,13 @@ extension RESPValue {
 private enum ReplyWaiter {
     case single(CheckedContinuation<RESPValue, any Error>)
     case batch(PipelineBatch, Int)
+    /// The `HELLO 3` of a new connection: its success is the `.connected` event.
+    case hello(AsyncStream<RedisConnection.Event>.Continuation)
 
     func resume(with result: Result<RESPValue, RedisError>) {
         switch self {
+        case .hello(let sink):
+            if case .success(let value) = result, !value.isError { sink.yield(.connected) }
         case .single(let continuation): continuation.resume(with: result.mapError { $0 as any Error })
         case .batch(let batch, let index): batch.complete(index, result)
         }

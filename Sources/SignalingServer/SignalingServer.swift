@@ -5,6 +5,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import RESP
 import Signaling
 
 /// The LinkUp signaling server: Socket.IO v4 (Engine.IO v4 over WebSocket and HTTP long-polling) at `/socket.io/`,
@@ -31,9 +32,12 @@ public struct SignalingServer: Sendable {
     /// `onListening` receives the bound host and port once the socket listens (useful with port 0).
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in })
         async throws {
+        let redisAddress = try configuration.redisURL.map { url throws(RedisError) in try RedisAddress(url: url) }
+        let nodeID = RandomID.make()
         let hubConfiguration = SignalingHubConfiguration(
             token: configuration.token, iceServers: configuration.iceServers, turnREST: configuration.turnREST,
-            limits: configuration.limits, recoveryWindow: configuration.recoveryWindow * 1000)
+            limits: configuration.limits, recoveryWindow: configuration.recoveryWindow * 1000,
+            nodeID: redisAddress == nil ? nil : nodeID)
         let hub = SignalingHub(configuration: hubConfiguration) { RandomID.make() }
         var authority: RoomTokenAuthority?
         if let secret = configuration.jwtSecret { authority = try await RoomTokenAuthority(secret: secret) }
@@ -45,7 +49,14 @@ public struct SignalingServer: Sendable {
             authorizer: ConnectAuthorizer(sharedToken: configuration.token, authority: authority),
             logger: logger)
         await engine.start()
-        let router = makeRouter(engine: engine)
+        var bus: RedisBus?
+        if let redisAddress {
+            let redisBus = RedisBus(address: redisAddress, nodeID: nodeID, engine: engine, logger: logger)
+            await engine.attach(bus: redisBus)
+            await redisBus.start()
+            bus = redisBus
+        }
+        let router = makeRouter(engine: engine, bus: bus)
         let webSocket = WebSocketTransport(server: engine)
         let webSocketRouter = Router(context: SignalingWebSocketRequestContext.self)
         webSocketRouter.ws("/socket.io/") { request, _ in
@@ -76,9 +87,14 @@ public struct SignalingServer: Sendable {
             Task { await engine.shutdown() }
         }
         await engine.shutdown()
+        if let bus {
+            // Let the departures reach the other nodes, then leave.
+            try? await Task.sleep(for: .milliseconds(200))
+            await bus.stop()
+        }
     }
 
-    private func makeRouter(engine: EngineIOServer) -> Router<SignalingRequestContext> {
+    private func makeRouter(engine: EngineIOServer, bus: RedisBus?) -> Router<SignalingRequestContext> {
         let router = Router(context: SignalingRequestContext.self)
         let polling = PollingTransport(server: engine)
         let metrics = SignalingMetrics()
@@ -92,7 +108,7 @@ public struct SignalingServer: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
         }
         router.get("/metrics") { _, _ in
-            let text = metrics.render(await engine.snapshot)
+            let text = metrics.render(await engine.snapshot, redisRoundTrips: await bus?.roundTrips ?? 0)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -30,6 +30,8 @@ public struct SignalingServerConfiguration: Sendable {
     public var limits = SignalingServerLimits()
     /// Seconds a participant whose connection dropped stays recoverable; 0 turns recovery off.
     public var recoveryWindow: Double = 120
+    /// When set, the Redis server (`redis://HOST:PORT`) through which several servers share rooms and events.
+    public var redisURL: String?
 
     /// A configuration; the defaults are those of the reference Socket.IO server (25 s ping interval, 20 s timeout,
     /// 1 MB payloads) on 127.0.0.1:8080.

@@ -56,6 +56,7 @@ func texts(_ outputs: [SignalingHub.Output]) -> [String] {
         switch output {
         case .send(let connection, let packet): "\(connection) \(packet.encoded)"
         case .release(let connection): "\(connection) released"
+        case .publish(let message): "bus \(message.serialized)"
         }
     }
 }

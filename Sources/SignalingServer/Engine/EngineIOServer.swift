@@ -32,6 +32,8 @@ actor EngineIOServer {
     private var handshakes: RateLimiterTable
     private let started = ContinuousClock.now
     private var reaper: Task<Void, Never>?
+    /// The scale-out bus, when several nodes share rooms.
+    private var bus: RedisBus?
     /// What happened so far at the Engine.IO level.
     private(set) var stats = EngineStats()
 
@@ -53,6 +55,26 @@ actor EngineIOServer {
         SignalingMetricsSnapshot(sessions: sessions.count, participants: hub.participantCount,
                                  detached: hub.detachedCount, rooms: hub.roomCount, calls: hub.callCount,
                                  hub: hub.stats, engine: stats)
+    }
+
+    /// Sends the hub's bus messages to `bus` from now on.
+    func attach(bus: RedisBus) {
+        self.bus = bus
+    }
+
+    /// A bus message from another node.
+    func applyBus(_ message: JSONValue) {
+        dispatch(hub.applyBus(message, now: Self.wallClock()))
+    }
+
+    /// The other nodes that have participants here.
+    var remoteNodes: Set<String> { hub.remoteNodes }
+
+    /// `node` died: its participants leave. Returns who they were, with their rooms.
+    func nodeDied(_ node: String) -> [(id: String, rooms: [String])] {
+        let members = hub.members(ofNode: node)
+        dispatch(hub.removeNode(node))
+        return members
     }
 
     /// Starts the once-a-second housekeeping: recovery windows that end, idle sessions, forgotten rate buckets.
@@ -221,6 +243,8 @@ actor EngineIOServer {
                                               "limit": "\(limits.maxOutboundPackets)"])
                     close(sid, reason: "slow consumer")
                 }
+            case .publish(let message):
+                bus?.publish(message)
             case .release(let sid):
                 // The participant moved to a newer connection: end this one without a disconnect.
                 guard let session = sessions.removeValue(forKey: sid) else { continue }

@@ -47,15 +47,28 @@ extension SignalingHub {
             let ack = SignalingAck.joined(self: PeerInfo(id: id, name: name), peers: peers,
                                           iceServers: configuration.iceServers(for: id, now: now))
             let joined = SignalingEvent.peerJoined(room: room, id: id, name: name)
-            let outputs = wasMember ? [] : others.flatMap { deliver(joined, to: $0) }
+            var outputs = wasMember ? [] : others.flatMap { deliver(joined, to: $0) }
+            if let node = configuration.nodeID {
+                outputs.append(.publish(["t": "join", "node": .string(node), "id": .string(id),
+                                         "name": .string(name), "room": .string(room)]))
+            }
             return (ack, outputs)
         case .leave(let room):
             guard sender.rooms[room] != nil else { return (Self.notInRoom("you are not in room \(room)"), []) }
-            return (.ok, removeMember(id, from: room))
+            var outputs = removeMember(id, from: room)
+            if let node = configuration.nodeID {
+                outputs.append(.publish(["t": "leave", "node": .string(node), "id": .string(id), "room": .string(room)]))
+            }
+            return (.ok, outputs)
         case .chat(let room, let text):
             guard let name = sender.rooms[room] else { return (Self.notInRoom("you are not in room \(room)"), []) }
             let event = SignalingEvent.chat(room: room, from: id, name: name, text: text, ts: now)
-            return (.ok, (rooms[room] ?? []).flatMap { deliver(event, to: $0) })
+            var outputs = (rooms[room] ?? []).flatMap { deliver(event, to: $0) }
+            if let node = configuration.nodeID {
+                outputs.append(.publish(["t": "chat", "node": .string(node), "room": .string(room),
+                                         "event": .string(event.name), "payload": event.payload]))
+            }
+            return (.ok, outputs)
         default:
             return relay(request, from: sender)
         }
@@ -69,23 +82,34 @@ extension SignalingHub {
         }
         let from = sender.id
         let event: SignalingEvent
+        var call: JSONValue = .null
         switch request {
         case .call:
             addCall(from, to)
             event = .incomingCall(from: from, name: sender.name)
+            call = "add"
         case .accept:
             addCall(from, to)
             event = .callAccepted(from: from)
+            call = "add"
         case .reject(_, let reason):
             removeCall(from, to)
             event = .callRejected(from: from, reason: reason)
+            call = "remove"
         case .hangup:
             removeCall(from, to)
             event = .hangup(from: from)
+            call = "remove"
         case .offer(_, let sdp): event = .offer(from: from, sdp: sdp)
         case .answer(_, let sdp): event = .answer(from: from, sdp: sdp)
         case .candidate(_, let candidate): event = .candidate(from: from, candidate: candidate)
         case .join, .leave, .chat: return (.ok, [])
+        }
+        if let node = configuration.nodeID, let recipient = participant(to)?.node {
+            // The recipient is on another node: its node delivers (and keeps track of the call too).
+            return (.ok, [.publish(["t": "relay", "node": .string(node), "to": .string(to), "toNode": .string(recipient),
+                                    "from": .string(from), "call": call, "event": .string(event.name),
+                                    "payload": event.payload])])
         }
         return (.ok, deliver(event, to: to))
     }

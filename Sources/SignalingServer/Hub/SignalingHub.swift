@@ -19,6 +19,8 @@ public struct SignalingHub: Sendable {
         case send(ConnectionID, SocketIOPacket)
         /// Close `connection` without treating it as a disconnect: its participant moved to a newer connection.
         case release(ConnectionID)
+        /// Tell the other nodes (scale-out): a bus message for `applyBus` on every other node.
+        case publish(JSONValue)
     }
 
     /// Counters the server exports as metrics.
@@ -36,6 +38,8 @@ public struct SignalingHub: Sendable {
     /// A participant connected to namespace `/`.
     struct Participant: Sendable {
         let id: String
+        /// The node it is connected to, for a participant of another node (scale-out); nil for our own.
+        var node: String?
         /// The connection, or nil while detached (lost, waiting for recovery).
         var connection: ConnectionID?
         /// The name from the CONNECT auth, replaced by the latest `join` name.
@@ -64,7 +68,7 @@ public struct SignalingHub: Sendable {
     public let configuration: SignalingHubConfiguration
     private let makeSocketID: @Sendable () -> String
     /// Participants by socket id.
-    private(set) var participants: [String: Participant] = [:]
+    var participants: [String: Participant] = [:]
     /// The socket id of each connection that has connected to `/`.
     private var socketOfConnection: [ConnectionID: String] = [:]
     /// Socket ids by private session id.
@@ -152,8 +156,8 @@ public struct SignalingHub: Sendable {
         let name = authorization.imposedName ?? requested ?? "anonymous"
         let bucket = TokenBucket(capacity: Double(configuration.limits.eventBurst),
                                  rate: configuration.limits.eventsPerSecond, now: now / 1000)
-        var participant = Participant(id: id, connection: connection, name: name, authorization: authorization,
-                                      events: bucket)
+        var participant = Participant(id: id, node: nil, connection: connection, name: name,
+                                      authorization: authorization, events: bucket)
         // Recovery is for clients that ask for it (`auth.recover: true`, or a `pid` from an earlier session): the
         // others keep the plain Socket.IO behaviour, with no offsets in their events and an immediate disconnect.
         if configuration.recoveryWindow > 0, auth?["recover"]?.boolValue == true || auth?["pid"] != nil {
@@ -231,9 +235,13 @@ public struct SignalingHub: Sendable {
         return remove(id)
     }
 
-    private mutating func remove(_ id: String) -> [Output] {
+    mutating func remove(_ id: String) -> [Output] {
         if let connection = participants[id]?.connection { socketOfConnection[connection] = nil }
         var outputs: [Output] = []
+        if let node = configuration.nodeID, let participant = participants[id], participant.node == nil {
+            outputs.append(.publish(["t": "gone", "node": .string(node), "id": .string(id),
+                                     "rooms": .array(participant.rooms.keys.sorted().map { .string($0) })]))
+        }
         for pair in calls.filter({ $0.contains(id) }).sorted() {
             calls.remove(pair)
             if let other = pair.other(than: id) {
@@ -288,7 +296,8 @@ public struct SignalingHub: Sendable {
     /// The packet sending `event` to participant `id`: with recovery on it is numbered and kept for replay, with an
     /// offset as its last argument when the client asked for offsets; a detached participant only has it kept.
     mutating func deliver(_ event: SignalingEvent, to id: String) -> [Output] {
-        guard var participant = participants[id] else { return [] }
+        // A participant of another node gets its events from its own node.
+        guard var participant = participants[id], participant.node == nil else { return [] }
         stats.delivered += 1
         guard participant.pid != nil else {
             return participant.connection.map { [.send($0, event.packet)] } ?? []

@@ -17,11 +17,15 @@ public struct SignalingHubConfiguration: Sendable {
     /// Events kept per recoverable participant for replay after a reconnection; a participant that misses more
     /// while away cannot be recovered and is disconnected.
     public var recoveryBuffer: Int
+    /// This node's id when several servers share rooms over a bus (Redis): the hub then emits `.publish` outputs
+    /// for the other nodes and applies theirs with `applyBus`. Nil: one server alone.
+    public var nodeID: String?
 
     /// A configuration.
     public init(token: String? = nil, iceServers: [ICEServer] = [], turnREST: TURNRESTSecret? = nil,
                 limits: SignalingServerLimits = SignalingServerLimits(), recoveryWindow: Double = 0,
-                recoveryBuffer: Int = 1_000) {
+                recoveryBuffer: Int = 1_000, nodeID: String? = nil) {
+        self.nodeID = nodeID
         self.token = token
         self.iceServers = iceServers
         self.turnREST = turnREST
