@@ -141,3 +141,18 @@ class redis_url_of:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_linkup_call_to_a_bot_on_the_other_node_with_media(cluster):
+    from linkup_call import linkup_bot, run_call
+    a, b = cluster
+    with linkup_bot(b.url, "cluster-media", "echo", name="far-bot") as bot:
+        time.sleep(0.3)  # the bot's join reaches node A through Redis
+        status, summary, log = run_call(a.url, "cluster-media", "--to", "far-bot", "--duration", "3")
+        assert status == 0, log
+        assert summary["connected"], summary
+        media = summary["media"]
+        assert media["videoFramesSent"] >= 60, media
+        assert media["videoFramesDecoded"] >= 0.8 * media["videoFramesSent"], media
+        assert media["audioFramesReceived"] >= 100, media
+        assert bot.wait_for_calls(1)[0]["media"]["videoFramesSent"] > 0
