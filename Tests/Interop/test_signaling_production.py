@@ -393,3 +393,42 @@ def test_metrics_and_health():
         for peer in peers:
             peer.close()
         server.stop()
+
+
+def spki_hash(certificate: str) -> str:
+    """base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate, as Chromium's SPKI allow-list takes it."""
+    public_key = subprocess.run(["openssl", "x509", "-in", certificate, "-pubkey", "-noout"], capture_output=True,
+                                check=True, timeout=30).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=public_key, capture_output=True,
+                         check=True, timeout=30).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def test_headless_chromium_over_wss_trusting_only_the_test_certificate(tls_files):
+    from browser import chromium, chromium_available, hook, open_client, wait_for
+    reason = chromium_available()
+    if reason:
+        pytest.skip(reason)
+    server = Server("--tls-cert", tls_files["cert"], "--tls-key", tls_files["key"])
+    bob = None
+    try:
+        flag = f"--ignore-certificate-errors-spki-list={spki_hash(tls_files['cert'])}"
+        with chromium((flag,)) as driver:
+            page = open_client(driver, server.url, "browser-tls", "alice")
+            assert hook(page, "window.location.protocol") == "https:"
+            bob = Peer(server.url, ["websocket"], name="bob", http_session=lambda: verified_session(tls_files["ca"]))
+            ack = bob.join("browser-tls", "bob")
+            assert [p["name"] for p in ack["peers"]] == ["alice"]
+            hook(page, "linkup.sendChat('hello over wss')")
+            bob.expect("chat", text="hello over wss")
+            assert bob.call("chat", {"room": "browser-tls", "text": "hi alice"})["ok"] is True
+            wait_for(page, "linkup.chat.some(m => m.text === 'hi alice')", 10)
+        # Without the allow-list entry the same browser refuses the page: the flag is not a blanket ignore.
+        with chromium() as driver:
+            driver.set_page_load_timeout(10)
+            driver.get(server.url + "/")
+            assert "alice" not in driver.page_source and "linkup" not in driver.title.lower()
+    finally:
+        if bob:
+            bob.close()
+        server.stop()
