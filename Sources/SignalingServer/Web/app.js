@@ -128,7 +128,8 @@
         app.name = name;
         const server = params.get("server") || window.location.origin;
         const pinned = params.get("transport");
-        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : undefined;
+        // Unpinned, the page starts on long-polling and upgrades to a WebSocket, as Socket.IO clients do.
+        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : ["polling", "websocket"];
         const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }), transports });
         app.socket = socket;
         setConnection("connecting");
