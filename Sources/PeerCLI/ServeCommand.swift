@@ -37,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
             Limits (each with a default that a real client never reaches): --max-connections, per-IP \
             --handshake-burst/--handshake-rate, per-socket --event-burst/--event-rate (beyond: rate-limited), \
             --max-outbound (packets queued for one slow reader before it is disconnected), --max-room-size \
-            (room-full), --idle-timeout (sessions that never connect or stop polling).
+            (room-full), --idle-timeout (polling sessions that stop polling), --connect-timeout (sessions without a \
+            Socket.IO CONNECT).
 
             Connection state recovery: a client that asks for it (auth.recover) and loses its connection keeps its \
             id, rooms and calls for --recovery-window seconds (0 turns it off); nobody else notices.
@@ -119,8 +120,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Participants in one room.")
     var maxRoomSize = SignalingServerLimits().maxRoomSize
 
-    @Option(help: "Seconds a session may stay without connecting, or without polling.")
+    @Option(help: "Seconds a polling session may stay without polling.")
     var idleTimeout = SignalingServerLimits().idleTimeout
+
+    @Option(help: "Seconds a session may stay without a Socket.IO CONNECT.")
+    var connectTimeout = SignalingServerLimits().connectTimeout
 
     @Option(help: "Seconds a dropped participant stays recoverable (0: off).")
     var recoveryWindow: Double = 120
@@ -157,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--redis \"\(redis)\" is not a URL like redis://127.0.0.1:6379")
         }
         guard maxConnections > 0, handshakeBurst > 0, handshakeRate >= 0, eventBurst > 0, eventRate >= 0,
-              maxOutbound > 0, maxRoomSize > 0, idleTimeout > 0, recoveryWindow >= 0 else {
+              maxOutbound > 0, maxRoomSize > 0, idleTimeout > 0, connectTimeout > 0, recoveryWindow >= 0 else {
             throw ValidationError("limits must be positive")
         }
     }
@@ -172,7 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits = SignalingServerLimits(
             maxConnections: maxConnections, handshakeBurst: handshakeBurst, handshakesPerSecond: handshakeRate,
             eventBurst: eventBurst, eventsPerSecond: eventRate, maxOutboundPackets: maxOutbound,
-            maxRoomSize: maxRoomSize, idleTimeout: idleTimeout)
+            maxRoomSize: maxRoomSize, idleTimeout: idleTimeout, connectTimeout: connectTimeout)
         configuration.recoveryWindow = recoveryWindow
         configuration.redisURL = redis
         let scheme = configuration.tls == nil ? "http" : "https"

@@ -89,7 +89,11 @@ public struct RESPParser: Sendable {
             case UInt8(ascii: "$"): value = .bulkString(bytes)
             case UInt8(ascii: "!"): value = .error(String(decoding: bytes, as: UTF8.self))
             default:
-                guard bytes.count >= 4, bytes[3] == UInt8(ascii: ":") else { throw .malformed }
+                // The format is three ASCII letters or digits, such as `txt` or `mkd`.
+                guard bytes.count >= 4, bytes[3] == UInt8(ascii: ":"),
+                      bytes[0..<3].allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter
+                                                              || Character(Unicode.Scalar($0)).isNumber) })
+                else { throw .malformed }
                 value = .verbatimString(format: String(decoding: bytes[0..<3], as: UTF8.self),
                                         text: String(decoding: bytes[4...], as: UTF8.self))
             }
@@ -139,6 +143,8 @@ public struct RESPParser: Sendable {
     private func readLine(_ cursor: inout Int) throws(RESPError) -> ArraySlice<UInt8>? {
         var end = cursor
         while end < buffer.count, buffer[end] != 13 {
+            // A bare LF inside a line is not RESP: lines end with CRLF and carry neither byte.
+            if buffer[end] == 10 { throw .missingCRLF }
             end += 1
             if end - cursor > 64 * 1024 { throw .tooLarge }
         }

@@ -48,8 +48,11 @@ import Testing
             ("*99999999\r\n", .tooLarge),
             ("#x\r\n", .malformed),
             ("+a\rb\r\n", .missingCRLF),
+            ("+a\nb\r\n", .missingCRLF),
+            ("|1\r\n+a\u{1d}\n,1.5\r\n", .missingCRLF),
             ("$-2\r\n", .badNumber),
             ("=2\r\nab\r\n", .malformed),
+            ("=7\r\nt\u{7f}x:abc\r\n", .malformed),
         ]
         for (text, expected) in cases {
             #expect(throws: expected) { _ = try parseAll(text) }

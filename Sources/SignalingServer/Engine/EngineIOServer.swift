@@ -254,14 +254,16 @@ actor EngineIOServer {
         }
     }
 
-    /// Once a second: ends recovery windows that passed, closes sessions that never connected to a namespace or
-    /// stopped polling within `idleTimeout`, and forgets the handshake buckets of quiet IP addresses.
+    /// Once a second: ends recovery windows that passed, closes sessions that did not connect to a namespace within
+    /// `connectTimeout` or stopped polling for `idleTimeout`, and forgets the handshake buckets of quiet IP
+    /// addresses.
     private func housekeeping() {
         let now = ContinuousClock.now
         dispatch(hub.expire(now: Self.wallClock()))
         let idle = Duration.milliseconds(Int(limits.idleTimeout * 1000))
+        let connectTimeout = Duration.milliseconds(Int(limits.connectTimeout * 1000))
         for session in sessions.values.sorted(by: { $0.sid < $1.sid }) {
-            if !session.joinedNamespace, now - session.openedAt > idle {
+            if !session.joinedNamespace, now - session.openedAt > connectTimeout {
                 close(session.sid, reason: "no socket.io connect")
             } else if session.transport == .polling, session.waiter == nil, !session.probing,
                       now - session.lastActivity > idle {

@@ -307,8 +307,10 @@ public struct SignalingHub: Sendable {
         let packet = participant.offsets ? SocketIOPacket.event(event.name, [event.payload, .string(String(offset))])
             : event.packet
         participant.history.append((offset, packet))
-        if participant.history.count > configuration.recoveryBuffer {
-            participant.history.removeFirst(participant.history.count - configuration.recoveryBuffer)
+        // While connected, only what may be in flight is kept; while detached, up to `recoveryBuffer`.
+        let kept = participant.detachedAt == nil ? min(64, configuration.recoveryBuffer) : configuration.recoveryBuffer
+        if participant.history.count > kept {
+            participant.history.removeFirst(participant.history.count - kept)
         }
         let overflowed = participant.detachedAt != nil
             && participant.lastOffset - participant.offsetAtDetach > configuration.recoveryBuffer

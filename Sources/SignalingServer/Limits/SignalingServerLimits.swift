@@ -16,14 +16,18 @@ public struct SignalingServerLimits: Sendable, Equatable {
     public var maxOutboundPackets: Int
     /// Participants in one room; the next `join` gets `room-full`.
     public var maxRoomSize: Int
-    /// Seconds a session may stay without Socket.IO CONNECT, and a polling session without a poll, before it is
-    /// closed.
+    /// Seconds a polling session may stay without a poll in progress before it is closed (a client that stopped
+    /// polling, or a flood of handshakes that never poll).
     public var idleTimeout: Double
+    /// Seconds a session may stay without joining a Socket.IO namespace (CONNECT) before it is closed; 45 s, the
+    /// reference server's `connectTimeout`.
+    public var connectTimeout: Double
 
     /// Limits; the defaults suit a server for a few thousand participants.
     public init(maxConnections: Int = 20_000, handshakeBurst: Int = 200, handshakesPerSecond: Double = 50,
                 eventBurst: Int = 200, eventsPerSecond: Double = 100, maxOutboundPackets: Int = 4_096,
-                maxRoomSize: Int = 5_000, idleTimeout: Double = 10) {
+                maxRoomSize: Int = 5_000, idleTimeout: Double = 10, connectTimeout: Double = 45) {
+        self.connectTimeout = connectTimeout
         self.maxConnections = maxConnections
         self.handshakeBurst = handshakeBurst
         self.handshakesPerSecond = handshakesPerSecond
