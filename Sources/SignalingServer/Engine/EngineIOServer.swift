@@ -135,6 +135,11 @@ actor EngineIOServer {
             session.outbox = []
             return .packets(packets)
         }
+        if transport == .polling, session.probing {
+            // Upgrading: a poll is answered at once (as the reference server's upgrade check does), so the client
+            // can pause polling and send the upgrade packet instead of waiting on a poll nobody releases.
+            return .packets([.noop])
+        }
         return await withCheckedContinuation { continuation in
             session.waiter = (transport, continuation)
         }
