@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from redis_server import redis_server, redis_unavailable
+from redis_server import redis_process, redis_server, redis_unavailable
 from signaling_server import Peer, Server
 
 pytestmark = pytest.mark.skipif(redis_unavailable() is not None, reason=str(redis_unavailable()))
@@ -156,3 +156,37 @@ def test_linkup_call_to_a_bot_on_the_other_node_with_media(cluster):
         assert media["videoFramesDecoded"] >= 0.8 * media["videoFramesSent"], media
         assert media["audioFramesReceived"] >= 100, media
         assert bot.wait_for_calls(1)[0]["media"]["videoFramesSent"] > 0
+
+
+def test_nodes_reconnect_to_a_restarted_redis_and_announce_their_participants_again():
+    with redis_process() as redis:
+        a, b = Server("--redis", redis.url), Server("--redis", redis.url)
+        alice = Peer(a.url, ["websocket"], name="alice")
+        bob = Peer(b.url, ["websocket"], name="bob")
+        try:
+            alice.join("outage", "alice")
+            join_until(bob, "outage", "bob", 1)
+            alice.expect("peer-joined", id=bob.id)
+            # Redis goes away (with every key) and comes back empty on the same port.
+            redis.stop()
+            time.sleep(1.0)
+            redis.start()
+            # Both nodes reconnect (backoff at most 2 s), renew their subscription and heartbeat, and announce their
+            # participants again; then the relay works across nodes as before.
+            deadline = time.monotonic() + 15
+            while True:
+                assert bob.call("chat", {"room": "outage", "text": "after the outage"})["ok"] is True
+                try:
+                    alice.expect("chat", timeout=0.5, text="after the outage")
+                    break
+                except AssertionError:
+                    assert time.monotonic() < deadline, "the nodes did not come back together"
+            carol = Peer(a.url, ["websocket"], name="carol")
+            ack = join_until(carol, "outage", "carol", 2)
+            assert {p["id"] for p in ack["peers"]} == {alice.id, bob.id}, ack
+            carol.close()
+        finally:
+            alice.close()
+            bob.close()
+            a.stop()
+            b.stop()

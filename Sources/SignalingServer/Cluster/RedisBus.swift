@@ -57,6 +57,8 @@ actor RedisBus {
                     logger.info("redis connected", metadata: ["node": "\(nodeID)"])
                     await self.heartbeat()
                     await self.loadMembers()
+                    // After an outage the others may have removed our participants: announce them again.
+                    for message in await engine.ownMembershipAnnouncements { self.publish(message) }
                 case .disconnected(let reason):
                     logger.warning("redis lost", metadata: ["reason": "\(reason)"])
                 case .push(let elements):

@@ -52,7 +52,8 @@ actor EngineIOServer {
 
     /// What the metrics report: the hub's counters and gauges, and this layer's.
     var snapshot: SignalingMetricsSnapshot {
-        SignalingMetricsSnapshot(sessions: sessions.count, participants: hub.participantCount,
+        SignalingMetricsSnapshot(sessions: sessions.count, participants: hub.localParticipantCount,
+                                 remoteParticipants: hub.participantCount - hub.localParticipantCount,
                                  detached: hub.detachedCount, rooms: hub.roomCount, calls: hub.callCount,
                                  hub: hub.stats, engine: stats)
     }
@@ -69,6 +70,9 @@ actor EngineIOServer {
 
     /// The other nodes that have participants here.
     var remoteNodes: Set<String> { hub.remoteNodes }
+
+    /// Join messages announcing our own participants' memberships again.
+    var ownMembershipAnnouncements: [JSONValue] { hub.ownMembershipAnnouncements }
 
     /// `node` died: its participants leave. Returns who they were, with their rooms.
     func nodeDied(_ node: String) -> [(id: String, rooms: [String])] {

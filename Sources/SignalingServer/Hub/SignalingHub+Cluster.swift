@@ -46,6 +46,21 @@ extension SignalingHub {
         }
     }
 
+    /// Join messages for every membership of our own participants, to announce them again (after the bus was
+    /// lost for longer than a heartbeat, the other nodes have removed them).
+    public var ownMembershipAnnouncements: [JSONValue] {
+        guard let node = configuration.nodeID else { return [] }
+        return participants.values.filter { $0.node == nil }.sorted { $0.id < $1.id }.flatMap { participant in
+            participant.rooms.sorted { $0.key < $1.key }.map { room, name in
+                ["t": "join", "node": .string(node), "id": .string(participant.id), "name": .string(name),
+                 "room": .string(room)] as JSONValue
+            }
+        }
+    }
+
+    /// How many participants are connected to this node (detached ones included).
+    public var localParticipantCount: Int { participants.values.count { $0.node == nil } }
+
     /// The other nodes that have participants here.
     public var remoteNodes: Set<String> { Set(participants.values.compactMap(\.node)) }
 

@@ -19,6 +19,7 @@ final class SignalingMetrics: Sendable {
         gauge("linkup_sessions", snapshot.sessions)
         gauge("linkup_connections", snapshot.participants)
         gauge("linkup_connections_detached", snapshot.detached)
+        gauge("linkup_participants_remote", snapshot.remoteParticipants)
         gauge("linkup_rooms", snapshot.rooms)
         gauge("linkup_calls_in_progress", snapshot.calls)
         counter("linkup_sessions_opened_total", [], snapshot.engine.opened)

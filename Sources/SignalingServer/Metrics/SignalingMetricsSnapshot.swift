@@ -2,8 +2,10 @@
 struct SignalingMetricsSnapshot: Sendable {
     /// Engine.IO sessions open.
     var sessions: Int
-    /// Socket.IO participants (detached ones included).
+    /// Socket.IO participants of this node (detached ones included).
     var participants: Int
+    /// Participants of the other nodes known here (scale-out).
+    var remoteParticipants: Int
     /// Participants detached and waiting for recovery.
     var detached: Int
     /// Rooms with at least one member.
