@@ -8,7 +8,7 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Mint a signed room token (JWT HS256) for linkup serve --jwt-secret.",
         discussion: """
-            Prints a JWT (RFC 7519) signed with HMAC-SHA256 whose claims are name, rooms and exp. Give it to a \\
+            Prints a JWT (RFC 7519) signed with HMAC-SHA256 whose claims are name, rooms and exp. Give it to a \
             client as its token (linkup call --token, or the web client's token field).
 
             Example:

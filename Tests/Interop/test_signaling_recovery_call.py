@@ -8,6 +8,7 @@ import pytest
 
 from linkup_call import linkup_bot, run_call
 from linkup_serve import linkup_serve, serve_unavailable
+from signaling_server import Peer
 from tcp_cutter import TCPCutter
 
 pytestmark = pytest.mark.skipif(serve_unavailable() is not None, reason=str(serve_unavailable()))
@@ -18,6 +19,8 @@ def test_bot_signaling_blip_mid_call_keeps_media_and_the_call():
         relay = TCPCutter(server.port)
         try:
             with linkup_bot(relay.url, "blip-room", "echo", name="blip-bot") as bot:
+                observer = Peer(server.url, ["websocket"], name="observer")
+                observer.join("blip-room", "observer")
                 cuts = []
 
                 def blip():
@@ -29,6 +32,8 @@ def test_bot_signaling_blip_mid_call_keeps_media_and_the_call():
                         time.sleep(0.05)
                     time.sleep(1.0)
                     cuts.append(relay.cut())
+                    # Sent while the bot is away (or its old connection is dying): it must still get it.
+                    observer.call("chat", {"room": "blip-room", "text": "missed while away"})
 
                 cutter = threading.Thread(target=blip, daemon=True)
                 cutter.start()
@@ -48,5 +53,18 @@ def test_bot_signaling_blip_mid_call_keeps_media_and_the_call():
                 assert "new participant" not in bot_log, bot_log
                 ended = bot.wait_for_calls(1)
                 assert ended[0]["media"]["videoFramesSent"] >= 150, ended
+                assert "[chat] observer: missed while away" in "".join(bot.log), "".join(bot.log)
+                # The observer saw the caller come and go, but never the bot leave.
+                seen = []
+                while not observer.events.empty():
+                    name, data = observer.events.get_nowait()
+                    seen.append((name, data))
+                assert not any(name == "peer-left" and data.get("id") not in caller_ids(seen) for name, data in seen), seen
+                observer.close()
         finally:
             relay.close()
+
+
+def caller_ids(events) -> set:
+    """The ids of the participants who joined while the observer watched (the caller); the bot was there before."""
+    return {data["id"] for name, data in events if name == "peer-joined"}
