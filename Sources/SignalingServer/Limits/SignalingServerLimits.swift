@@ -24,8 +24,8 @@ public struct SignalingServerLimits: Sendable, Equatable {
     public var connectTimeout: Double
 
     /// Limits; the defaults suit a server for a few thousand participants.
-    public init(maxConnections: Int = 20_000, handshakeBurst: Int = 200, handshakesPerSecond: Double = 50,
-                eventBurst: Int = 200, eventsPerSecond: Double = 100, maxOutboundPackets: Int = 4_096,
+    public init(maxConnections: Int = 20_000, handshakeBurst: Int = 500, handshakesPerSecond: Double = 100,
+                eventBurst: Int = 1_000, eventsPerSecond: Double = 200, maxOutboundPackets: Int = 4_096,
                 maxRoomSize: Int = 5_000, idleTimeout: Double = 10, connectTimeout: Double = 45) {
         self.connectTimeout = connectTimeout
         self.maxConnections = maxConnections
