@@ -191,8 +191,8 @@ actor EngineIOServer {
             authorization = await authorizer.authorize(packet.data, now: Date())
             guard sessions[sid] != nil else { return }
         }
-        if packet.kind == .connect { sessions[sid]?.joinedNamespace = true }
         dispatch(hub.receive(packet, from: sid, now: Self.wallClock(), authorization: authorization))
+        if packet.kind == .connect, hub.socketID(of: sid) != nil { sessions[sid]?.joinedNamespace = true }
     }
 
     /// A WebSocket on a polling session answered the probe: release the pending poll (engine.io-protocol v4,
