@@ -54,6 +54,7 @@ bench:
 	LINKUP_BIN=.build/release/linkup Benchmarks/srtp_throughput.sh 500000
 	Benchmarks/pion_peer/build.sh
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/signaling_load.py
 	@if [ "$$(id -u)" -eq 0 ]; then \
 		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10"; \
 		LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10; \
