@@ -58,6 +58,7 @@ bench:
 		benchmark --target ForwardingAllocations --no-progress
 	Benchmarks/pion_peer/build.sh
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/signaling_load.py
 	@if [ "$$(id -u)" -eq 0 ]; then \
 		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10"; \
 		LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10; \

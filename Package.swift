@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "SignalingServer", targets: ["SignalingServer"]),
+        .library(name: "RESP", targets: ["RESP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: systemLibraries + [
         // What Swift cannot import directly: variadic functions, function-like macros, VIDIOC_* numbers.
@@ -83,12 +87,28 @@ let package = Package(
         // Engine.IO v4 / Socket.IO v5 packets, the LinkUp messages of PROTOCOL.md, and the client's sans-IO session
         // (its WebSocket I/O lives in PeerCLI).
         .target(name: "Signaling", dependencies: ["Wire"]),
+        // A small Redis client: the sans-IO RESP3 value parser/encoder and its SwiftNIO connection (pub/sub,
+        // pipelining, reconnection), used by the signaling server's scale-out.
+        .target(
+            name: "RESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Socket.IO signaling server on Hummingbird 2 (websocket and long-polling), rooms, relay, web client.
         .target(
             name: "SignalingServer",
             dependencies: [
-                "Signaling", "Wire", "COpenSSL",
+                "Signaling", "Wire", "COpenSSL", "RESP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,8 +119,9 @@ let package = Package(
             name: "PeerCLI",
             dependencies: [
                 "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime", "MediaSession",
-                "Signaling", "SignalingServer",
+                "Signaling", "SignalingServer", "RESP",
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -120,6 +141,7 @@ let package = Package(
         .testTarget(name: "PeerRuntimeTests", dependencies: ["PeerRuntime", "ICE", "Wire"]),
         .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Wire"]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Signaling", "Wire"]),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         // CallMedia and its parts live in the executable; SwiftPM lets tests @testable-import it.
         .testTarget(name: "PeerCLITests", dependencies: ["PeerCLI", "PeerRuntime", "Media", "RTP", "Wire"]),
         .testTarget(name: "ShimTests", dependencies: ["CShim", "COpenSSL", "COpus", "CVPX", "CALSA", "CSRTP"]),

@@ -26,6 +26,7 @@ let package = Package(
         fuzzTarget("FuzzIVF", ["Media"]),
         fuzzTarget("FuzzOgg", ["Media"]),
         fuzzTarget("FuzzSocketIO", ["Signaling"]),
+        fuzzTarget("FuzzRESP", ["RESP"]),
         fuzzTarget("FuzzICEServerURL", ["Wire"]),
         fuzzTarget("FuzzPixelConversion", ["Media"]),
     ]

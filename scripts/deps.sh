@@ -19,6 +19,7 @@ debian_packages=(
     curl                                                                      # make demo waits for the server with it
     coturn nftables conntrack iproute2 openssl                                # the NAT lab of Tests/Interop/netlab.py
     libnss3-tools                                                             # certutil: Chromium trusts the NAT lab's CA
+    redis-server                                                              # linkup serve --redis (scale-out tests)
 )
 if [[ "${1:-}" == "--bench" ]]; then
     debian_packages+=(golang-go golang-github-pion-webrtc.v3-dev)              # Benchmarks/pion_peer (built offline)

@@ -18,7 +18,8 @@ public struct CallMachine {
     private var echoRequested: (ntp: NTPClock, random: any RandomNumberGenerator)?
     /// The replayed media of a load-generating caller, once started.
     public private(set) var replay: LoadReplay?
-    private var replayRequested: (program: ReplayProgram, duration: Duration, random: any RandomNumberGenerator)?
+    private var replayRequested: (program: ReplayProgram, duration: Duration, phase: Duration,
+                                  random: any RandomNumberGenerator)?
     private var now: Instant = .zero
 
     /// A machine around `peer`, with no media engine yet.
@@ -42,10 +43,11 @@ public struct CallMachine {
         echoRequested = nil
     }
 
-    /// Replays `program` for `duration` from the moment the peer connects (or now, if it is connected), and
-    /// measures what an echo sends back (`LoadReplay`).
-    public mutating func startReplay(_ program: ReplayProgram, duration: Duration, random: some RandomNumberGenerator) {
-        replayRequested = (program, duration, random)
+    /// Replays `program` for `duration` from `phase` after the moment the peer connects (or now, if it is
+    /// connected), and measures what an echo sends back (`LoadReplay`).
+    public mutating func startReplay(_ program: ReplayProgram, duration: Duration, phase: Duration = .zero,
+                                     random: some RandomNumberGenerator) {
+        replayRequested = (program, duration, phase, random)
         if peer.connectionState == .connected { startReplayIfRequested() }
     }
 
@@ -55,7 +57,7 @@ public struct CallMachine {
         let video = peer.transceivers.first { $0.kind == .video && !$0.isStopped && $0.direction.sends }
         let audio = peer.transceivers.first { $0.kind == .audio && !$0.isStopped && $0.direction.sends }
         replay = LoadReplay(program: request.program, videoMid: video?.mid, audioMid: audio?.mid, now: now,
-                            duration: request.duration, random: &request.random)
+                            duration: request.duration, phase: request.phase, random: &request.random)
         drainReplay()
     }
 

@@ -37,16 +37,18 @@ public struct LoadReplay {
     /// caller of a load run has connected and the signaling storm of their arrival is over.
     public static let settlingTime: Duration = .seconds(5)
 
-    /// A replay of `program` on `videoMid` and `audioMid` (nil: that medium is not sent) from `now` until
-    /// `duration` later; `random` picks the RTP timestamps' random origin.
+    /// A replay of `program` on `videoMid` and `audioMid` (nil: that medium is not sent) from `phase` after `now`
+    /// until `duration` after that; `random` picks the RTP timestamps' random origin. Callers of one load run
+    /// start at different phases so their keyframes and frame ticks do not all fall on the same instants, as
+    /// independent callers' would not.
     public init(program: ReplayProgram, videoMid: Mid?, audioMid: Mid?, now: Instant, duration: Duration,
-                random: inout some RandomNumberGenerator) {
+                phase: Duration = .zero, random: inout some RandomNumberGenerator) {
         self.program = program
         self.videoMid = program.video.isEmpty ? nil : videoMid
         self.audioMid = program.audio.isEmpty ? nil : audioMid
-        start = now
-        end = now + duration
-        nextSweep = now + .seconds(1)
+        start = now + phase
+        end = start + duration
+        nextSweep = start + .seconds(1)
         videoBase = UInt32.random(in: 0...UInt32.max, using: &random)
         audioBase = UInt32.random(in: 0...UInt32.max, using: &random)
     }

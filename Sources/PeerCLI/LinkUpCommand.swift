@@ -18,8 +18,8 @@ struct LinkUpCommand: AsyncParsableCommand {
             """,
         version: LinkUpVersion.current,
         subcommands: [
-            ServeCommand.self, CallCommand.self, BotCommand.self, LoopbackCommand.self, DevicesCommand.self,
-            ProbeCommand.self, LoadCommand.self, BenchSRTPCommand.self,
+            ServeCommand.self, TokenCommand.self, CallCommand.self, BotCommand.self, LoopbackCommand.self,
+            DevicesCommand.self, ProbeCommand.self, LoadCommand.self, BenchSRTPCommand.self,
         ]
     )
 

@@ -1,12 +1,16 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import RESP
 import Signaling
 
 /// The LinkUp signaling server: Socket.IO v4 (Engine.IO v4 over WebSocket and HTTP long-polling) at `/socket.io/`,
-/// the rooms and relay rules of PROTOCOL.md, `GET /health`, and the web client's files at `/`.
+/// the rooms and relay rules of PROTOCOL.md, `GET /health`, `GET /metrics` (Prometheus), and the web client's files
+/// at `/`; over TLS (HTTPS and WSS on one port) when configured with a certificate.
 public struct SignalingServer: Sendable {
     /// The configuration it runs with.
     public let configuration: SignalingServerConfiguration
@@ -28,30 +32,50 @@ public struct SignalingServer: Sendable {
     /// `onListening` receives the bound host and port once the socket listens (useful with port 0).
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in })
         async throws {
-        let hubConfiguration = SignalingHubConfiguration(token: configuration.token,
-                                                         iceServers: configuration.iceServers,
-                                                         turnREST: configuration.turnREST)
+        let redisAddress = try configuration.redisURL.map { url throws(RedisError) in try RedisAddress(url: url) }
+        let nodeID = RandomID.make()
+        let hubConfiguration = SignalingHubConfiguration(
+            token: configuration.token, iceServers: configuration.iceServers, turnREST: configuration.turnREST,
+            limits: configuration.limits, recoveryWindow: configuration.recoveryWindow * 1000,
+            nodeID: redisAddress == nil ? nil : nodeID)
         let hub = SignalingHub(configuration: hubConfiguration) { RandomID.make() }
+        var authority: RoomTokenAuthority?
+        if let secret = configuration.jwtSecret { authority = try await RoomTokenAuthority(secret: secret) }
         let engine = EngineIOServer(
             hub: hub,
             timing: .init(pingInterval: configuration.pingInterval, pingTimeout: configuration.pingTimeout,
                           maxPayload: configuration.maxPayload),
+            limits: configuration.limits,
+            authorizer: ConnectAuthorizer(sharedToken: configuration.token, authority: authority),
             logger: logger)
-        let router = makeRouter(engine: engine)
+        await engine.start()
+        var bus: RedisBus?
+        if let redisAddress {
+            let redisBus = RedisBus(address: redisAddress, nodeID: nodeID, engine: engine, logger: logger)
+            await engine.attach(bus: redisBus)
+            await redisBus.start()
+            bus = redisBus
+        }
+        let router = makeRouter(engine: engine, bus: bus)
         let webSocket = WebSocketTransport(server: engine)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: SignalingWebSocketRequestContext.self)
         webSocketRouter.ws("/socket.io/") { request, _ in
             await webSocket.shouldUpgrade(request)
         } onUpgrade: { inbound, outbound, context in
-            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request)
+            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request,
+                                remote: context.requestContext.clientIP)
         }
         let webSocketConfiguration = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxPayload, autoPing: .disabled, closeTimeout: .seconds(2))
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                                               configuration: .init(ws: webSocketConfiguration))
+        if let tls = configuration.tls {
+            server = try .tls(server, tlsConfiguration: tls.serverConfiguration())
+        }
         let host = configuration.host
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
-                                           configuration: .init(ws: webSocketConfiguration)),
+            server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "LinkUp"),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? 0)
@@ -63,19 +87,30 @@ public struct SignalingServer: Sendable {
             Task { await engine.shutdown() }
         }
         await engine.shutdown()
+        if let bus {
+            // Let the departures reach the other nodes, then leave.
+            try? await Task.sleep(for: .milliseconds(200))
+            await bus.stop()
+        }
     }
 
-    private func makeRouter(engine: EngineIOServer) -> Router<BasicRequestContext> {
-        let router = Router()
+    private func makeRouter(engine: EngineIOServer, bus: RedisBus?) -> Router<SignalingRequestContext> {
+        let router = Router(context: SignalingRequestContext.self)
         let polling = PollingTransport(server: engine)
-        router.get("/socket.io/") { request, _ in try await polling.handle(request) }
-        router.post("/socket.io/") { request, _ in try await polling.handle(request) }
+        let metrics = SignalingMetrics()
+        router.get("/socket.io/") { request, context in try await polling.handle(request, remote: context.clientIP) }
+        router.post("/socket.io/") { request, context in try await polling.handle(request, remote: context.clientIP) }
         router.get("/health") { _, _ in
             let counts = await engine.counts
             let body: JSONValue = ["status": "ok", "rooms": .number(Double(counts.rooms)),
                                    "participants": .number(Double(counts.participants))]
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized)))
+        }
+        router.get("/metrics") { _, _ in
+            let text = metrics.render(await engine.snapshot, redisRoundTrips: await bus?.roundTrips ?? 0)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         if let directory = configuration.webDirectory ?? Self.bundledWebDirectory {
             router.add(middleware: FileMiddleware(directory, searchForIndexHtml: true, logger: logger))

@@ -22,6 +22,16 @@ public struct SignalingServerConfiguration: Sendable {
     public var maxPayload: Int
     /// The directory of web client files served at `/`; `nil` means the files bundled with this module.
     public var webDirectory: String?
+    /// When set, HTTPS and WSS on the same port (TLS through swift-nio-ssl).
+    public var tls: SignalingTLSFiles?
+    /// When set, CONNECT may carry a signed room token (JWT HS256) made with this secret.
+    public var jwtSecret: String?
+    /// Floods, slow readers and idle sessions.
+    public var limits = SignalingServerLimits()
+    /// Seconds a participant whose connection dropped stays recoverable; 0 turns recovery off.
+    public var recoveryWindow: Double = 120
+    /// When set, the Redis server (`redis://HOST:PORT`) through which several servers share rooms and events.
+    public var redisURL: String?
 
     /// A configuration; the defaults are those of the reference Socket.IO server (25 s ping interval, 20 s timeout,
     /// 1 MB payloads) on 127.0.0.1:8080.

@@ -33,7 +33,8 @@ class Server:
             raise AssertionError(f"linkup serve did not start: {self.process.stderr.read()}")
         self.address = json.loads(line)
         self.port = self.address["port"]
-        self.url = f"http://127.0.0.1:{self.port}"
+        scheme = "https" if str(self.address.get("url", "")).startswith("https:") else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def stop(self, sig=signal.SIGINT, timeout: float = 10.0) -> int:
         """Sends `sig` and waits for the exit; kills the process if it does not exit in time."""
@@ -53,9 +54,10 @@ class Server:
 class Peer:
     """A python-socketio client that queues every server event it gets as (name, payload)."""
 
-    def __init__(self, url: str, transports=None, auth=None, name="peer"):
+    def __init__(self, url: str, transports=None, auth=None, name="peer", http_session=None):
         self.events = queue.Queue()
-        self.client = socketio.Client(reconnection=False, handle_sigint=False, request_timeout=5)
+        options = {"http_session": http_session} if http_session is not None else {}
+        self.client = socketio.Client(reconnection=False, handle_sigint=False, request_timeout=5, **options)
         self.client.on("*", lambda event, data=None: self.events.put((event, data)))
         auth = {"name": name} if auth is None else auth
         self.client.connect(url, transports=transports, auth=auth, wait_timeout=5)

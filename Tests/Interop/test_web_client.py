@@ -183,3 +183,14 @@ def test_heartbeat_keeps_both_transports_connected(browser_factory, deadline):
             assert hook(page, "linkup.self.id") == ids[name], f"{name} reconnected: the heartbeat failed"
         hook(bob, "linkup.sendChat('still here')")
         wait_for(alice, "linkup.chat.some(m => m.text === 'still here')", 5)
+
+
+def test_default_transport_upgrades_from_polling_to_websocket(server, browser_factory, deadline):
+    alice = open_client(browser_factory(), server.url, "upgrade-room", "alice")
+    wait_for(alice, "linkup.transport === 'websocket'", 10, what="the page to upgrade from polling")
+    bob = open_client(browser_factory(), server.url, "upgrade-room", "bob", transport="polling")
+    wait_for(alice, "linkup.peers.length === 1", 10)
+    hook(bob, "linkup.sendChat('after the upgrade')")
+    wait_for(alice, "linkup.chat.some(m => m.text === 'after the upgrade')", 10)
+    hook(alice, "linkup.sendChat('back over the websocket')")
+    wait_for(bob, "linkup.chat.some(m => m.text === 'back over the websocket')", 10)

@@ -95,7 +95,7 @@ def test_engineio_handshake_connect_ping_ack_and_events(fake):
     assert hook(fake, "sockets[0].url") == "ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket"
     hook(fake, "sockets[0].serverOpen()")
     server_says(fake, '0{"sid":"e1","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000}')
-    assert sent(fake) == ['40{"name":"alice","token":"t"}']
+    assert sent(fake) == ['40{"name":"alice","token":"t","recover":true}']
     server_says(fake, '40{"sid":"s1"}')
     assert hook(fake, "client.connected && client.id") == "s1"
     server_says(fake, "2")
@@ -127,3 +127,23 @@ def test_connect_error_is_final(fake):
     fake.execute_script("return new Promise((resolve) => setTimeout(resolve, 300))")
     assert hook(fake, "sockets.length") == 1  # no reconnection after a refusal
     assert hook(fake, "client.emit('chat', {}).then(() => 'sent', (e) => e.message)") == "not connected"
+
+
+def test_recovery_sends_pid_and_last_offset_and_strips_offsets(fake):
+    """Connection state recovery (PROTOCOL.md): offsets are remembered and not passed to handlers; the reconnection
+    names the session and the last offset, and the same id back means `recovered`."""
+    from browser import wait_for
+    wait_for(fake, "sockets.length === 1", 5)
+    hook(fake, "sockets[0].serverOpen()")
+    server_says(fake, '0{"sid":"e1","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000}')
+    server_says(fake, '40{"sid":"s1","pid":"p1"}')
+    assert hook(fake, "client.recovered") is False
+    server_says(fake, '42["incomingCall",{"from":"b"},"7"]')
+    assert hook(fake, "events")[-1] == ["incomingCall", {"from": "b"}]
+    assert hook(fake, "client.lastOffset") == "7"
+    wait_for(fake, "sockets.length === 2", 5, what="a reconnection after the ping timeout")
+    hook(fake, "sockets[1].serverOpen()")
+    server_says(fake, '0{"sid":"e2","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000}')
+    assert sent(fake)[0] == '40{"name":"alice","token":"t","recover":true,"pid":"p1","offset":"7"}'
+    server_says(fake, '40{"sid":"s1","pid":"p1"}')
+    assert hook(fake, "client.recovered") is True

@@ -8,9 +8,21 @@ struct HubHarness {
     var now: Double = 1_000
 
     init(token: String? = nil, iceServers: [ICEServer] = [], turnREST: TURNRESTSecret? = nil) {
+        self.init(configuration: SignalingHubConfiguration(token: token, iceServers: iceServers, turnREST: turnREST))
+    }
+
+    init(configuration: SignalingHubConfiguration) {
         let counter = Counter()
-        let configuration = SignalingHubConfiguration(token: token, iceServers: iceServers, turnREST: turnREST)
         hub = SignalingHub(configuration: configuration) { "s\(counter.next())" }
+    }
+
+    /// Sends `text` from `connection` with the authorization the server decided for a CONNECT.
+    mutating func send(_ connection: String, _ text: String, authorization: ConnectAuthorization) -> [SignalingHub.Output] {
+        guard let packet = try? SocketIOPacket(text: text) else {
+            Issue.record("bad packet in test: \(text)")
+            return []
+        }
+        return hub.receive(packet, from: connection, now: now, authorization: authorization)
     }
 
     mutating func send(_ connection: String, _ text: String) -> [SignalingHub.Output] {
@@ -43,6 +55,8 @@ func texts(_ outputs: [SignalingHub.Output]) -> [String] {
     outputs.map { output in
         switch output {
         case .send(let connection, let packet): "\(connection) \(packet.encoded)"
+        case .release(let connection): "\(connection) released"
+        case .publish(let message): "bus \(message.serialized)"
         }
     }
 }

@@ -67,3 +67,23 @@ private let handshake = #"0{"sid":"abc","upgrades":[],"pingInterval":25000,"ping
     #expect(SignalingClientSession.webSocketURL(server: "https://example.org/") ==
         "wss://example.org/socket.io/?EIO=4&transport=websocket")
 }
+
+@Test func recoveryPidAndOffsetsAreTracked() {
+    var session = SignalingClientSession(auth: ["recover": true])
+    _ = session.receive(handshake)
+    #expect(session.receive(#"40{"sid":"s1","pid":"p1"}"#) == [.connected(socketID: "s1")])
+    #expect(session.pid == "p1" && session.lastOffset == nil)
+    // The offset is the last, extra argument; the payload is still the first.
+    #expect(session.receive(#"42["chat",{"text":"hi"},"7"]"#) == [.event(name: "chat", payload: ["text": "hi"])])
+    #expect(session.lastOffset == "7")
+    _ = session.receive(#"42["hangup",{"from":"x"}]"#)
+    #expect(session.lastOffset == "7")
+}
+
+@Test func withoutAPidTrailingStringsAreNotOffsets() {
+    var session = SignalingClientSession(auth: nil)
+    _ = session.receive(handshake)
+    _ = session.receive(#"40{"sid":"s1"}"#)
+    _ = session.receive(#"42["chat",{"text":"hi"},"7"]"#)
+    #expect(session.pid == nil && session.lastOffset == nil)
+}

@@ -96,7 +96,8 @@ struct BotCommand: AsyncParsableCommand {
         }
         let session: RoomSession
         do {
-            session = try await RoomSession.join(signaling, defaultName: "\(mode.rawValue)-bot")
+            session = try await RoomSession.join(signaling, defaultName: "\(mode.rawValue)-bot",
+                                                     caFile: iceOptions.caFile)
         } catch let error as CallError {
             printError("linkup bot: \(error)")
             throw ExitCode.failure

@@ -107,7 +107,8 @@ struct CallCommand: AsyncParsableCommand {
         defer { finish(devices) }
         plan.taps = devices.taps
         let media = MediaRegistry(plan: plan)
-        let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())")
+        let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())",
+                                                 caFile: iceOptions.caFile)
         devices.updateWindow { $0.remoteName = to ?? ""; $0.stateText = answer ? "waiting for a call…" : "calling…" }
         let network: CallNetwork
         do {

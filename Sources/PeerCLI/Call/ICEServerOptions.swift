@@ -19,8 +19,10 @@ struct ICEServerCommandOptions: ParsableArguments {
         valueName: "user:pass"))
     var turnUser: String?
 
-    @Option(help: ArgumentHelp("PEM file of a certificate authority trusted for turns: servers, besides the system's.",
-                               valueName: "pem"))
+    @Option(help: ArgumentHelp(
+        "PEM file of a certificate authority trusted for turns: servers and a wss:// signaling server, besides the " +
+            "system's.",
+        valueName: "pem"))
     var caFile: String?
 
     @Flag(help: "Use relayed candidates only (the \"relay\" ICE transport policy): media always crosses the TURN server.")

@@ -15,10 +15,12 @@ struct RoomSession: Sendable {
     /// agent uses host candidates today; these are kept for gathering server-reflexive and relayed ones.
     let iceServers: [ICEServer]
 
-    /// Connects to the server of `options` and joins its room as `options.name`, or `defaultName`.
-    static func join(_ options: SignalingOptions, defaultName: String) async throws -> RoomSession {
+    /// Connects to the server of `options` and joins its room as `options.name`, or `defaultName`; `caFile` is a CA
+    /// to trust for a wss:// server besides the system's.
+    static func join(_ options: SignalingOptions, defaultName: String, caFile: String? = nil) async throws
+        -> RoomSession {
         let name = options.name ?? defaultName
-        let client = SignalingClient(configuration: .init(server: options.server, name: name, token: options.token))
+        let client = SignalingClient(configuration: options.clientConfiguration(name: name, caFile: caFile))
         do {
             try await client.connect()
         } catch {
@@ -61,10 +63,16 @@ struct RoomSession: Sendable {
                     }
                     await router.handle(signal)
                 case let .disconnected(reason):
-                    printError("linkup: lost the signaling server (\(reason)); reconnecting")
-                    // Our socket id changes on reconnection, so the server has ended our calls: end them here too.
-                    await router.hangUpAll(reason: "the signaling connection was lost")
-                case .connected, .other:
+                    // Media does not need signaling: calls go on while the client reconnects and recovers.
+                    printError("linkup: lost the signaling server (\(reason)); reconnecting, calls go on")
+                case let .connected(socketID) where socketID != me.id:
+                    // Not recovered (the window passed, or the server restarted): the server has ended our calls
+                    // under the old id, so end them here too.
+                    printError("linkup: reconnected as a new participant; ending calls of the old session")
+                    await router.hangUpAll(reason: "the signaling session was lost")
+                case .connected:
+                    break
+                case .other:
                     break
                 }
             }

@@ -36,6 +36,14 @@ struct SignalingOptions: ParsableArguments {
         }
     }
 
+    /// The signaling client's configuration: server, name, token, and `caFile` (the `--ca-file` of the STUN and
+    /// TURN options, trusted for wss:// as for turns:).
+    func clientConfiguration(name: String, caFile: String?) -> SignalingClient.Configuration {
+        var configuration = SignalingClient.Configuration(server: server, name: name, token: token)
+        configuration.caFile = caFile
+        return configuration
+    }
+
     /// The local addresses to bind: `--host`, or nil for every up interface.
     var bindAddresses: [IPAddress]? {
         host.isEmpty ? nil : host.compactMap(IPAddress.init)

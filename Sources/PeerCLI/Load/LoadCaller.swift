@@ -8,6 +8,8 @@ import Wire
 struct LoadCaller: Sendable {
     let index: Int
     let signaling: SignalingOptions
+    /// A CA to trust for a wss:// server besides the system's.
+    let caFile: String?
     let target: String
     let program: ReplayProgram
     let duration: Duration
@@ -19,16 +21,21 @@ struct LoadCaller: Sendable {
         var result = LoadCallResult(index: index, name: signaling.name ?? "load-\(index)")
         let session: RoomSession
         do {
-            session = try await RoomSession.join(signaling, defaultName: result.name)
+            session = try await RoomSession.join(signaling, defaultName: result.name, caFile: caFile)
         } catch {
             result.failure = "\(error)"
             return result
         }
         let program = self.program, duration = self.duration
+        // Independent callers' keyframes and frame ticks do not coincide: each starts at a random point of the
+        // program's keyframe interval (2 s for the generated test pattern), or of its loop if shorter.
+        let phaseLimit = min(program.loopDuration, .seconds(2))
+        let phase = Duration.nanoseconds(Int64.random(in: 0..<max(phaseLimit.components.seconds * 1_000_000_000
+                                                               + phaseLimit.components.attoseconds / 1_000_000_000, 1)))
         let hooks = CallRouter.MediaHooks(
             start: { leg in
                 await leg.runtime.withMachine { machine, _ in
-                    machine.startReplay(program, duration: duration, random: SystemRandomNumberGenerator())
+                    machine.startReplay(program, duration: duration, phase: phase, random: SystemRandomNumberGenerator())
                 }
             },
             end: { _, _ in })
@@ -50,7 +57,7 @@ struct LoadCaller: Sendable {
             let connectedAt = await leg.connectedAt ?? RuntimeClock.now()
             result.connectMs = (connectedAt - placedAt).milliseconds
             // The replay runs inside the leg's machine; wait for its end plus a moment for the last echoes.
-            let end = connectedAt + duration + .milliseconds(500)
+            let end = connectedAt + phase + duration + .milliseconds(500)
             while RuntimeClock.now() < end, !(await router.isIdle) {
                 await router.waitForChange()
             }

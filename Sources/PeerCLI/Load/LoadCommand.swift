@@ -50,6 +50,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Local IP address to bind for media (repeatable). Default: every up interface.")
     var host: [String] = []
 
+    @Option(help: "A PEM file of certificate authorities to trust for a wss:// or https:// server, besides the system's.")
+    var caFile: String?
+
     @Option(help: "Seconds to wait for the target to appear and for each call to connect.")
     var timeout: Double = 30
 
@@ -84,7 +87,7 @@ struct LoadCommand: AsyncParsableCommand {
             if let token { arguments += ["--token", token] }
             for address in host { arguments += ["--host", address] }
             let signaling = try SignalingOptions.parse(arguments)
-            callers.append(LoadCaller(index: index, signaling: signaling, target: to, program: program,
+            callers.append(LoadCaller(index: index, signaling: signaling, caFile: caFile, target: to, program: program,
                                       duration: .milliseconds(Int64(duration * 1000)),
                                       timeout: .milliseconds(Int64(timeout * 1000))))
         }

@@ -1,7 +1,10 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Signaling
+import Wire
 import WSClient
 
 /// A LinkUp signaling client: Socket.IO over a WebSocket (the I/O around the sans-IO `SignalingClientSession`) to a server speaking `../shared/PROTOCOL.md`, that
@@ -12,6 +15,13 @@ import WSClient
 /// A refused CONNECT (wrong token) is final; any other loss of the connection is retried with `ReconnectBackoff`,
 /// and after each reconnection every room joined before is joined again under the same name. Pending requests fail
 /// when their connection drops: the caller decides whether to repeat them.
+///
+/// Connection state recovery (PROTOCOL.md): the client asks for it (`auth.recover`), and reconnects with the
+/// server's `pid` and the last event offset, so within the server's window it gets its socket id, rooms and calls
+/// back, plus the events it missed; `.connected` then reports the same socket id as before.
+///
+/// `wss://` servers are verified against the system's trust store, plus `caFile` when given; a certificate that
+/// does not verify is a final refusal with a sentence that says so.
 actor SignalingClient {
     /// How to reach the server and who we are.
     struct Configuration: Sendable {
@@ -27,6 +37,10 @@ actor SignalingClient {
         var backoff = ReconnectBackoff()
         /// How long a request waits for its acknowledgement.
         var ackTimeout: Duration = .seconds(10)
+        /// A PEM file of extra CA certificates to trust for `wss://` (beside the system's store).
+        var caFile: String?
+        /// Whether to ask for connection state recovery.
+        var recovers = true
 
         /// A configuration for `server`, with the name and token of the CONNECT `auth`.
         init(server: String, name: String? = nil, token: String? = nil) {
@@ -38,11 +52,36 @@ actor SignalingClient {
         /// The WebSocket URL of the Engine.IO endpoint (`/socket.io/?EIO=4&transport=websocket`).
         var webSocketURL: String { SignalingClientSession.webSocketURL(server: server) }
 
-        var auth: JSONValue? {
+        var auth: JSONValue? { auth(recovering: nil) }
+
+        /// The CONNECT `auth`: name and token, and with recovery on, `recover` plus the `pid` and `offset` of the
+        /// session to recover.
+        func auth(recovering session: (pid: String, offset: String?)?) -> JSONValue? {
             var object: [String: JSONValue] = [:]
             if let name { object["name"] = .string(name) }
             if let token { object["token"] = .string(token) }
+            if recovers {
+                object["recover"] = true
+                if let session {
+                    object["pid"] = .string(session.pid)
+                    if let offset = session.offset { object["offset"] = .string(offset) }
+                }
+            }
             return object.isEmpty ? nil : .object(object)
+        }
+
+        /// The TLS settings of `wss://` connections: the system's trust roots plus `caFile`. An IP address cannot
+        /// be sent as SNI (RFC 6066 section 3), and the WebSocket client always sends its host: a loopback address
+        /// is verified as `localhost`; any other IP address gets its chain verified but not its name (use a DNS
+        /// name for full verification).
+        var tls: (configuration: TLSConfiguration, sniHostname: String?) {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile { tls.additionalTrustRoots = [.file(caFile)] }
+            guard let host = URL(string: server)?.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                  IPAddress(host) != nil else { return (tls, nil) }
+            if host == "127.0.0.1" || host == "::1" { return (tls, "localhost") }
+            tls.certificateVerification = .noHostnameVerification
+            return (tls, "ip-address.invalid")
         }
     }
 
@@ -86,6 +125,10 @@ actor SignalingClient {
     private var runner: Task<Void, Never>?
     /// Our socket id on the current connection.
     private(set) var socketID: String?
+    /// The socket id of the previous connection, to tell a recovered session from a new one.
+    private var previousSocketID: String?
+    /// The recovery session (`pid`) and the last offset received, once the server granted one.
+    private var recovery: (pid: String, offset: String?)?
 
     /// A client for `configuration`; nothing happens until `connect()`.
     init(configuration: Configuration, logger: Logger = Logger(label: "linkup.signaling")) {
@@ -158,12 +201,13 @@ actor SignalingClient {
         while !closed {
             let reason = await runConnection()
             writer = nil
+            if socketID != nil { previousSocketID = socketID }
             socketID = nil
             failAll(Failure("the connection to the signaling server was lost (\(reason))"))
             if closed { break }
             eventSink.yield(.disconnected(reason: reason))
             if let refusal {
-                failConnect(Failure("the signaling server refused us: \(refusal)"))
+                failConnect(Failure(refusal))
                 break
             }
             guard configuration.reconnects else {
@@ -179,12 +223,15 @@ actor SignalingClient {
 
     /// One WebSocket connection, until it ends; returns why it ended.
     private func runConnection() async -> String {
-        session = SignalingClientSession(auth: configuration.auth)
+        session = SignalingClientSession(auth: configuration.auth(recovering: recovery))
         lastHeard = .now
         let (frames, writer) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         self.writer = writer
         do {
-            try await WebSocketClient.connect(url: configuration.webSocketURL, logger: logger) {
+            let tls = configuration.tls
+            try await WebSocketClient.connect(url: configuration.webSocketURL,
+                                              configuration: WebSocketClientConfiguration(sniHostname: tls.sniHostname),
+                                              tlsConfiguration: tls.configuration, logger: logger) {
                 inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -209,8 +256,24 @@ actor SignalingClient {
             }
             return "the WebSocket closed"
         } catch {
+            if let failure = Self.certificateFailure(error, server: configuration.server) {
+                refusal = failure
+            }
             return "\(error)"
         }
+    }
+
+    /// A sentence for a TLS certificate that did not verify (a wrong or missing CA, a name mismatch), or nil when
+    /// `error` is something else. Retrying would not help, so the caller treats it as a refusal.
+    static func certificateFailure(_ error: any Error, server: String) -> String? {
+        let text = String(describing: error)
+        guard error is NIOSSLError || error is NIOSSLExtraError || text.contains("CERTIFICATE_VERIFY_FAILED") else {
+            return nil
+        }
+        guard text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate")
+                || text.contains("hostname") else { return nil }
+        return "the TLS certificate of \(server) could not be verified (\(text)); if it is signed by your own CA, " +
+            "pass that CA with --ca-file"
     }
 
     private func silenceExceeded() -> String? {
@@ -221,6 +284,9 @@ actor SignalingClient {
 
     private func received(_ text: String) async {
         lastHeard = .now
+        defer {
+            if let pid = session.pid { recovery = (pid, session.lastOffset ?? (recovery?.pid == pid ? recovery?.offset : nil)) }
+        }
         for output in session.receive(text) {
             switch output {
             case .send(let frame):
@@ -233,9 +299,15 @@ actor SignalingClient {
                 eventSink.yield(.connected(socketID: id))
                 connectWaiter?.resume(returning: id)
                 connectWaiter = nil
-                if !first { rejoinRooms() }
+                if !first {
+                    if id == previousSocketID {
+                        logger.notice("signaling session recovered", metadata: ["id": "\(id)"])
+                    } else {
+                        rejoinRooms()
+                    }
+                }
             case .refused(let message):
-                refusal = message
+                refusal = "the signaling server refused us: \(message)"
                 writer?.finish()
             case .event(let name, let payload):
                 if let event = SignalingEvent(name: name, payload: payload) {

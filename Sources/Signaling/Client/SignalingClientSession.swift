@@ -29,6 +29,10 @@ public struct SignalingClientSession: Sendable {
     public private(set) var handshake: EngineIOHandshake?
     /// Our Socket.IO id, once connected.
     public private(set) var socketID: String?
+    /// The private session id of connection state recovery (PROTOCOL.md), when the server granted one.
+    public private(set) var pid: String?
+    /// The offset of the last event received (its last argument, with recovery on).
+    public private(set) var lastOffset: String?
     private var nextAckID = 0
 
     /// A session that will connect with `auth`.
@@ -82,6 +86,7 @@ public struct SignalingClientSession: Sendable {
         case .connect:
             let id = packet.data?["sid"]?.stringValue ?? ""
             socketID = id
+            pid = packet.data?["pid"]?.stringValue
             return [.connected(socketID: id)]
         case .connectError:
             let message = packet.data?["message"]?.stringValue ?? packet.data?.stringValue ?? "connection refused"
@@ -90,6 +95,8 @@ public struct SignalingClientSession: Sendable {
             return [.closed(reason: "the server disconnected us")]
         case .event:
             guard let (name, arguments) = packet.event else { return [] }
+            // With recovery, the server appends the event's offset as a last, extra argument.
+            if pid != nil, arguments.count >= 2, let offset = arguments.last?.stringValue { lastOffset = offset }
             return [.event(name: name, payload: arguments.first)]
         case .ack:
             guard let id = packet.ackID else { return [] }

@@ -4,7 +4,9 @@ import Signaling
 
 /// The Engine.IO v4 sessions of the server and the Socket.IO hub behind them (engine.io-protocol v4). Transports
 /// (polling requests, WebSockets) call in; the hub's outputs are routed back to the sessions' outboxes. The actor
-/// holds every session, so transports never share mutable state.
+/// holds every session, so transports never share mutable state. It also enforces the limits of
+/// `SignalingServerLimits` that concern sessions: how many, how fast per IP, how much may wait for a slow reader,
+/// and how long a session may idle without connecting or polling.
 actor EngineIOServer {
     /// Heartbeat and size settings sent in the handshake.
     struct Timing: Sendable {
@@ -13,34 +15,107 @@ actor EngineIOServer {
         var maxPayload: Int
     }
 
+    /// Why a handshake was refused.
+    enum Refusal: String, Error, Sendable {
+        case shuttingDown = "shutting-down"
+        case maxConnections = "max-connections"
+        case rateLimited = "rate-limited"
+    }
+
     let timing: Timing
+    let limits: SignalingServerLimits
     private var hub: SignalingHub
     private var sessions: [String: EngineSession] = [:]
+    private let authorizer: ConnectAuthorizer
     private let logger: Logger
     private var shuttingDown = false
+    private var handshakes: RateLimiterTable
+    private let started = ContinuousClock.now
+    private var reaper: Task<Void, Never>?
+    /// The scale-out bus, when several nodes share rooms.
+    private var bus: RedisBus?
+    /// What happened so far at the Engine.IO level.
+    private(set) var stats = EngineStats()
 
-    init(hub: SignalingHub, timing: Timing, logger: Logger) {
+    init(hub: SignalingHub, timing: Timing, limits: SignalingServerLimits = SignalingServerLimits(),
+         authorizer: ConnectAuthorizer = ConnectAuthorizer(sharedToken: nil, authority: nil), logger: Logger) {
         self.hub = hub
         self.timing = timing
+        self.limits = limits
+        self.authorizer = authorizer
         self.logger = logger
+        handshakes = RateLimiterTable(capacity: Double(limits.handshakeBurst), rate: limits.handshakesPerSecond)
     }
 
     /// Rooms and participants, for `/health`.
     var counts: (rooms: Int, participants: Int) { (hub.roomCount, hub.participantCount) }
 
-    /// Starts a session and returns its open packet (engine.io-protocol v4, "Handshake"); polling sessions may
-    /// upgrade to a WebSocket, WebSocket sessions have nothing to upgrade to.
-    func open(transport: EngineTransport) -> EngineIOPacket? {
-        guard !shuttingDown else { return nil }
+    /// What the metrics report: the hub's counters and gauges, and this layer's.
+    var snapshot: SignalingMetricsSnapshot {
+        SignalingMetricsSnapshot(sessions: sessions.count, participants: hub.localParticipantCount,
+                                 remoteParticipants: hub.participantCount - hub.localParticipantCount,
+                                 detached: hub.detachedCount, rooms: hub.roomCount, calls: hub.callCount,
+                                 hub: hub.stats, engine: stats)
+    }
+
+    /// Sends the hub's bus messages to `bus` from now on.
+    func attach(bus: RedisBus) {
+        self.bus = bus
+    }
+
+    /// A bus message from another node.
+    func applyBus(_ message: JSONValue) {
+        dispatch(hub.applyBus(message, now: Self.wallClock()))
+    }
+
+    /// The other nodes that have participants here.
+    var remoteNodes: Set<String> { hub.remoteNodes }
+
+    /// Join messages announcing our own participants' memberships again.
+    var ownMembershipAnnouncements: [JSONValue] { hub.ownMembershipAnnouncements }
+
+    /// `node` died: its participants leave. Returns who they were, with their rooms.
+    func nodeDied(_ node: String) -> [(id: String, rooms: [String])] {
+        let members = hub.members(ofNode: node)
+        dispatch(hub.removeNode(node))
+        return members
+    }
+
+    /// Starts the once-a-second housekeeping: recovery windows that end, idle sessions, forgotten rate buckets.
+    func start() {
+        guard reaper == nil else { return }
+        reaper = Task { [weak self] in
+            while !Task.isCancelled {
+                guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
+                await self?.housekeeping()
+            }
+        }
+    }
+
+    /// Starts a session and returns its open packet (engine.io-protocol v4, "Handshake"), or why it was refused;
+    /// polling sessions may upgrade to a WebSocket, WebSocket sessions have nothing to upgrade to.
+    func open(transport: EngineTransport, remote: String? = nil) -> Result<EngineIOPacket, Refusal> {
+        guard !shuttingDown else { return refuse(.shuttingDown, remote) }
+        guard sessions.count < limits.maxConnections else { return refuse(.maxConnections, remote) }
+        if let remote, !handshakes.allow(remote, now: seconds(.now)) { return refuse(.rateLimited, remote) }
         var sid = RandomID.make()
         while sessions[sid] != nil { sid = RandomID.make() }
-        let session = EngineSession(sid: sid, transport: transport)
+        let session = EngineSession(sid: sid, transport: transport, remote: remote)
         sessions[sid] = session
+        stats.opened += 1
         scheduleHeartbeat(session)
         logger.debug("engine.io session opened", metadata: ["sid": "\(sid)", "transport": "\(transport)"])
-        return .open(EngineIOHandshake(sid: sid, upgrades: transport == .polling ? ["websocket"] : [],
-                                       pingInterval: timing.pingInterval, pingTimeout: timing.pingTimeout,
-                                       maxPayload: timing.maxPayload))
+        return .success(.open(EngineIOHandshake(sid: sid, upgrades: transport == .polling ? ["websocket"] : [],
+                                                pingInterval: timing.pingInterval, pingTimeout: timing.pingTimeout,
+                                                maxPayload: timing.maxPayload)))
+    }
+
+    private func refuse(_ refusal: Refusal, _ remote: String?) -> Result<EngineIOPacket, Refusal> {
+        stats.refusedHandshakes[refusal.rawValue, default: 0] += 1
+        if refusal != .shuttingDown {
+            logger.notice("handshake refused", metadata: ["reason": "\(refusal.rawValue)", "remote": "\(remote ?? "?")"])
+        }
+        return .failure(refusal)
     }
 
     /// Whether `sid` is a live session on `transport`.
@@ -51,6 +126,7 @@ actor EngineIOServer {
     /// Waits for packets to send on `transport` (a GET, or the WebSocket writer loop).
     func nextOutgoing(_ sid: String, on transport: EngineTransport) async -> EngineOutgoing {
         guard let session = sessions[sid] else { return .refused }
+        session.lastActivity = .now
         guard session.transport == transport, session.waiter == nil else {
             if transport == .polling, session.waiter?.transport == .polling {
                 // Two concurrent polls: a protocol violation, which ends the session.
@@ -63,21 +139,27 @@ actor EngineIOServer {
             session.outbox = []
             return .packets(packets)
         }
+        if transport == .polling, session.probing {
+            // Upgrading: a poll is answered at once (as the reference server's upgrade check does), so the client
+            // can pause polling and send the upgrade packet instead of waiting on a poll nobody releases.
+            return .packets([.noop])
+        }
         return await withCheckedContinuation { continuation in
             session.waiter = (transport, continuation)
         }
     }
 
-    /// Packets the client sent on `sid`, in order. Chat timestamps are this moment's wall-clock time.
-    func receive(_ packets: [EngineIOPacket], from sid: String) {
-        let now = (Date().timeIntervalSince1970 * 1000).rounded()
+    /// Packets the client sent on `sid`, in order. Chat timestamps are this moment's wall-clock time. A CONNECT is
+    /// authorized first (a signed token's check is asynchronous), then handed to the hub.
+    func receive(_ packets: [EngineIOPacket], from sid: String) async {
         for packet in packets {
             guard let session = sessions[sid] else { return }
+            session.lastActivity = .now
             switch packet {
             case .message(let text):
                 do {
                     if let socketPacket = try session.assembler.receive(text: text) {
-                        dispatch(hub.receive(socketPacket, from: sid, now: now))
+                        await deliverToHub(socketPacket, from: sid)
                     }
                 } catch {
                     logger.debug("bad socket.io packet", metadata: ["sid": "\(sid)", "error": "\(error)"])
@@ -86,7 +168,7 @@ actor EngineIOServer {
             case .binaryMessage(let bytes):
                 do {
                     if let socketPacket = try session.assembler.receive(binary: bytes) {
-                        dispatch(hub.receive(socketPacket, from: sid, now: now))
+                        await deliverToHub(socketPacket, from: sid)
                     }
                 } catch {
                     close(sid, reason: "unexpected attachment")
@@ -103,11 +185,22 @@ actor EngineIOServer {
         }
     }
 
+    private func deliverToHub(_ packet: SocketIOPacket, from sid: String) async {
+        var authorization: ConnectAuthorization?
+        if packet.kind == .connect, packet.namespace == "/", authorizer.requiresToken {
+            authorization = await authorizer.authorize(packet.data, now: Date())
+            guard sessions[sid] != nil else { return }
+        }
+        dispatch(hub.receive(packet, from: sid, now: Self.wallClock(), authorization: authorization))
+        if packet.kind == .connect, hub.socketID(of: sid) != nil { sessions[sid]?.joinedNamespace = true }
+    }
+
     /// A WebSocket on a polling session answered the probe: release the pending poll (engine.io-protocol v4,
     /// "Upgrade"). Returns false if the session cannot upgrade.
     func probe(_ sid: String) -> Bool {
         guard let session = sessions[sid], session.transport == .polling else { return false }
         session.probing = true
+        session.lastActivity = .now
         session.releasePoll()
         return true
     }
@@ -127,17 +220,21 @@ actor EngineIOServer {
         sessions[sid]?.probing = false
     }
 
-    /// Ends a session: the hub hears of the disconnect and tells the others.
-    func close(_ sid: String, reason: String) {
+    /// Ends a session. A transport that failed or went silent leaves its participant recoverable (when the hub
+    /// has a recovery window); a client's own close, or one forced by the server, is a disconnect the others hear
+    /// of at once.
+    func close(_ sid: String, reason: String, recoverable: Bool = false) {
         guard let session = sessions.removeValue(forKey: sid) else { return }
         logger.debug("engine.io session closed", metadata: ["sid": "\(sid)", "reason": "\(reason)"])
+        stats.closed[Self.reasonKey(reason), default: 0] += 1
         session.finish()
-        dispatch(hub.disconnect(sid))
+        dispatch(recoverable ? hub.drop(sid, now: Self.wallClock()) : hub.disconnect(sid))
     }
 
     /// Closes every session (graceful shutdown): pending polls answer with a close packet, WebSockets close.
     func shutdown() {
         shuttingDown = true
+        reaper?.cancel()
         for sid in sessions.keys.sorted() {
             close(sid, reason: "server shutting down")
         }
@@ -147,9 +244,55 @@ actor EngineIOServer {
         for output in outputs {
             switch output {
             case .send(let sid, let packet):
-                sessions[sid]?.enqueue(SocketIOPacketAssembler.messages(for: packet))
+                guard let session = sessions[sid] else { continue }
+                session.enqueue(SocketIOPacketAssembler.messages(for: packet))
+                if session.outbox.count > limits.maxOutboundPackets {
+                    logger.warning("slow consumer disconnected",
+                                   metadata: ["sid": "\(sid)", "queued": "\(session.outbox.count)",
+                                              "limit": "\(limits.maxOutboundPackets)"])
+                    close(sid, reason: "slow consumer")
+                }
+            case .publish(let message):
+                bus?.publish(message)
+            case .release(let sid):
+                // The participant moved to a newer connection: end this one without a disconnect.
+                guard let session = sessions.removeValue(forKey: sid) else { continue }
+                stats.closed["replaced", default: 0] += 1
+                session.finish()
             }
         }
+    }
+
+    /// Once a second: ends recovery windows that passed, closes sessions that did not connect to a namespace within
+    /// `connectTimeout` or stopped polling for `idleTimeout`, and forgets the handshake buckets of quiet IP
+    /// addresses.
+    private func housekeeping() {
+        let now = ContinuousClock.now
+        dispatch(hub.expire(now: Self.wallClock()))
+        let idle = Duration.milliseconds(Int(limits.idleTimeout * 1000))
+        let connectTimeout = Duration.milliseconds(Int(limits.connectTimeout * 1000))
+        for session in sessions.values.sorted(by: { $0.sid < $1.sid }) {
+            if !session.joinedNamespace, now - session.openedAt > connectTimeout {
+                close(session.sid, reason: "no socket.io connect")
+            } else if session.transport == .polling, session.waiter == nil, !session.probing,
+                      now - session.lastActivity > idle {
+                close(session.sid, reason: "polling stopped", recoverable: true)
+            }
+        }
+        handshakes.prune(now: seconds(now))
+    }
+
+    private func seconds(_ instant: ContinuousClock.Instant) -> Double {
+        let elapsed = (instant - started).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+    }
+
+    private static func wallClock() -> Double {
+        (Date().timeIntervalSince1970 * 1000).rounded()
+    }
+
+    private static func reasonKey(_ reason: String) -> String {
+        reason.replacingOccurrences(of: " ", with: "-")
     }
 
     /// Server-initiated heartbeat (engine.io-protocol v4, "Heartbeat"): ping after `pingInterval`, then close unless
@@ -170,7 +313,7 @@ actor EngineIOServer {
         let timeout = timing.pingTimeout
         session.heartbeat = Task { [weak self] in
             guard (try? await Task.sleep(for: .milliseconds(timeout))) != nil else { return }
-            await self?.close(sid, reason: "ping timeout")
+            await self?.close(sid, reason: "ping timeout", recoverable: true)
         }
     }
 }

@@ -32,10 +32,20 @@ final class EngineSession {
     var assembler = SocketIOPacketAssembler()
     /// The next ping, or the pong deadline after one.
     var heartbeat: Task<Void, Never>?
+    /// When the session opened, and when the client last polled or sent something (for reaping idle sessions).
+    let openedAt: ContinuousClock.Instant
+    var lastActivity: ContinuousClock.Instant
+    /// Whether the client connected to a Socket.IO namespace.
+    var joinedNamespace = false
+    /// The client's IP address, when known.
+    let remote: String?
 
-    init(sid: String, transport: EngineTransport) {
+    init(sid: String, transport: EngineTransport, remote: String? = nil, now: ContinuousClock.Instant = .now) {
         self.sid = sid
         self.transport = transport
+        self.remote = remote
+        self.openedAt = now
+        self.lastActivity = now
     }
 
     /// Queues packets and wakes the current transport's waiter.

@@ -28,4 +28,12 @@ enum EngineIOHTTPError: Int, Error {
         return Response(status: .badRequest, headers: [.contentType: "application/json"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
+
+    /// A handshake over the per-IP rate: 429 Too Many Requests (RFC 6585 section 4) with the "Forbidden" code, so
+    /// clients give up on this attempt and back off.
+    static var rateLimitedResponse: Response {
+        let body = #"{"code":\#(Self.forbidden.rawValue),"message":"Too many handshakes"}"#
+        return Response(status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: "1"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
 }

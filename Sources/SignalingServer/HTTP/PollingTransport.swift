@@ -8,7 +8,7 @@ import Signaling
 struct PollingTransport: Sendable {
     let server: EngineIOServer
 
-    func handle(_ request: Request) async throws -> Response {
+    func handle(_ request: Request, remote: String?) async throws -> Response {
         let query = request.uri.queryParameters
         guard query["EIO"].map(String.init) == "4" else { return EngineIOHTTPError.unsupportedProtocolVersion.response }
         switch query["transport"].map(String.init) {
@@ -23,8 +23,11 @@ struct PollingTransport: Sendable {
         }
         guard let sid = query["sid"].map(String.init) else {
             guard request.method == .get else { return EngineIOHTTPError.badHandshakeMethod.response }
-            guard let open = await server.open(transport: .polling) else { return EngineIOHTTPError.forbidden.response }
-            return Self.payloadResponse([open])
+            switch await server.open(transport: .polling, remote: remote) {
+            case .success(let open): return Self.payloadResponse([open])
+            case .failure(.rateLimited): return EngineIOHTTPError.rateLimitedResponse
+            case .failure: return EngineIOHTTPError.forbidden.response
+            }
         }
         switch request.method {
         case .get: return await poll(sid)

@@ -22,20 +22,21 @@ struct WebSocketTransport: Sendable {
     }
 
     /// Runs one WebSocket until either side closes it.
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request) async {
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
+             remote: String?) async {
         let sid: String
         var upgraded: Bool
         if let existing = request.uri.queryParameters["sid"].map(String.init) {
             sid = existing
             upgraded = false
         } else {
-            guard let open = await server.open(transport: .websocket), case .open(let handshake) = open,
-                  let text = open.text else {
+            guard case .success(let open) = await server.open(transport: .websocket, remote: remote),
+                  case .open(let handshake) = open, let text = open.text else {
                 try? await outbound.close(.goingAway, reason: nil)
                 return
             }
             do { try await outbound.write(.text(text)) } catch {
-                await server.close(handshake.sid, reason: "write failed")
+                await server.close(handshake.sid, reason: "write failed", recoverable: true)
                 return
             }
             sid = handshake.sid
@@ -76,7 +77,7 @@ struct WebSocketTransport: Sendable {
                 // The connection failed; handled like a close below.
             }
             if upgraded {
-                await server.close(sid, reason: "transport closed")
+                await server.close(sid, reason: "transport closed", recoverable: true)
             } else {
                 await server.probeAbandoned(sid)
             }
@@ -96,7 +97,7 @@ struct WebSocketTransport: Sendable {
                         }
                     }
                 } catch {
-                    await server.close(sid, reason: "write failed")
+                    await server.close(sid, reason: "write failed", recoverable: true)
                     return
                 }
             case .closed, .refused:

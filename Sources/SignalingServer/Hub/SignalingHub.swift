@@ -3,6 +3,12 @@ import Signaling
 /// The rooms and relay rules of PROTOCOL.md as a sans-IO state machine at the Socket.IO level: it takes the Socket.IO
 /// packets each connection sends (plus "this connection is gone") and returns the packets to send, with no sockets,
 /// clocks or randomness of its own. The server feeds it from its Engine.IO sessions; tests feed it directly.
+///
+/// Connection state recovery (PROTOCOL.md, after Socket.IO v4.6): with a `recoveryWindow`, a participant that asked
+/// for it in its CONNECT `auth` gets a private session id (`pid`) and numbered events; when its
+/// connection is lost (`drop`) it stays in its rooms and calls, detached, and the events meant for it are kept; a
+/// CONNECT carrying its private id (`auth.pid`) and last offset (`auth.offset`) within the window reattaches it and
+/// replays what it missed. Nobody else notices. `expire` ends the participants whose window has passed.
 public struct SignalingHub: Sendable {
     /// Names one Engine.IO session (its `sid`).
     public typealias ConnectionID = String
@@ -11,31 +17,71 @@ public struct SignalingHub: Sendable {
     public enum Output: Equatable, Sendable {
         /// Send `packet` on `connection`.
         case send(ConnectionID, SocketIOPacket)
+        /// Close `connection` without treating it as a disconnect: its participant moved to a newer connection.
+        case release(ConnectionID)
+        /// Tell the other nodes (scale-out): a bus message for `applyBus` on every other node.
+        case publish(JSONValue)
+    }
+
+    /// Counters the server exports as metrics.
+    public struct Stats: Sendable, Equatable {
+        /// Events delivered to participants (one per recipient).
+        public var delivered = 0
+        /// Refused requests by error code (`bad-request`, `not-in-room`, `forbidden`, `rate-limited`, `room-full`).
+        public var refused: [String: Int] = [:]
+        /// Sessions recovered within the window.
+        public var recoveries = 0
+        /// Refused CONNECTs.
+        public var refusedConnects = 0
     }
 
     /// A participant connected to namespace `/`.
     struct Participant: Sendable {
         let id: String
-        let connection: ConnectionID
+        /// The node it is connected to, for a participant of another node (scale-out); nil for our own.
+        var node: String?
+        /// The connection, or nil while detached (lost, waiting for recovery).
+        var connection: ConnectionID?
         /// The name from the CONNECT auth, replaced by the latest `join` name.
         var name: String
         /// Rooms this participant is in, with the name it joined each with.
         var rooms: [String: String] = [:]
+        /// What its CONNECT allowed.
+        var authorization: ConnectAuthorization = .anyRoom
+        /// The private session id of connection state recovery; nil when recovery is off.
+        var pid: String?
+        /// Whether events sent to it carry an offset as their last argument (the client asked for recovery).
+        var offsets = false
+        /// The offset of the last event sent.
+        var lastOffset = 0
+        /// Recent events with their offsets, for replay after a recovery.
+        var history: [(offset: Int, packet: SocketIOPacket)] = []
+        /// When the connection was lost (milliseconds), while detached.
+        var detachedAt: Double?
+        /// The offset of the last event sent before detaching.
+        var offsetAtDetach = 0
+        /// The per-socket event rate limit.
+        var events: TokenBucket
     }
 
     /// The hub's configuration.
     public let configuration: SignalingHubConfiguration
     private let makeSocketID: @Sendable () -> String
     /// Participants by socket id.
-    private(set) var participants: [String: Participant] = [:]
+    var participants: [String: Participant] = [:]
     /// The socket id of each connection that has connected to `/`.
     private var socketOfConnection: [ConnectionID: String] = [:]
+    /// Socket ids by private session id.
+    private var socketOfPID: [String: String] = [:]
     /// Room members by room name, in joining order.
     private(set) var rooms: [String: [String]] = [:]
     /// Calls (ringing or established) as unordered pairs of socket ids.
     private(set) var calls: Set<CallPair> = []
+    /// What happened so far, for metrics.
+    public internal(set) var stats = Stats()
 
-    /// A hub. `makeSocketID` gives each new participant its id; the server passes a random source, tests a counter.
+    /// A hub. `makeSocketID` gives each new participant its id (and private session id); the server passes a random
+    /// source, tests a counter.
     public init(configuration: SignalingHubConfiguration, makeSocketID: @escaping @Sendable () -> String) {
         self.configuration = configuration
         self.makeSocketID = makeSocketID
@@ -43,8 +89,12 @@ public struct SignalingHub: Sendable {
 
     /// How many rooms have at least one member.
     public var roomCount: Int { rooms.count }
-    /// How many participants are connected to `/`.
+    /// How many participants are connected to `/` (detached ones waiting for recovery included).
     public var participantCount: Int { participants.count }
+    /// How many participants are detached, waiting for recovery.
+    public var detachedCount: Int { participants.values.count { $0.detachedAt != nil } }
+    /// How many calls are ringing or established.
+    public var callCount: Int { calls.count }
 
     /// The socket id `connection` got when it connected, if it did.
     public func socketID(of connection: ConnectionID) -> String? { socketOfConnection[connection] }
@@ -56,8 +106,10 @@ public struct SignalingHub: Sendable {
     public func inCall(_ a: String, _ b: String) -> Bool { calls.contains(CallPair(a, b)) }
 
     /// A Socket.IO packet from `connection`; `now` is the wall-clock time in milliseconds since the Unix epoch (chat
-    /// `ts`, the expiry of minted TURN credentials).
-    public mutating func receive(_ packet: SocketIOPacket, from connection: ConnectionID, now: Double) -> [Output] {
+    /// `ts`, the expiry of minted TURN credentials, rate limits). `authorization` is what the server decided a
+    /// CONNECT's `auth` allows; nil lets the hub check the shared token itself.
+    public mutating func receive(_ packet: SocketIOPacket, from connection: ConnectionID, now: Double,
+                                 authorization: ConnectAuthorization? = nil) -> [Output] {
         guard packet.namespace == "/" else {
             // Only the main namespace exists (socket.io answers other namespaces with CONNECT_ERROR).
             guard packet.kind == .connect else { return [] }
@@ -67,7 +119,8 @@ public struct SignalingHub: Sendable {
         }
         switch packet.kind {
         case .connect:
-            return connect(connection, auth: packet.data)
+            return connect(connection, auth: packet.data,
+                           authorization: authorization ?? sharedTokenAuthorization(packet.data), now: now)
         case .disconnect:
             return disconnect(connection)
         case .event, .binaryEvent:
@@ -78,28 +131,117 @@ public struct SignalingHub: Sendable {
         }
     }
 
-    /// CONNECT to `/` (socket.io-protocol v5, "Connection to a namespace"): checks the token, assigns a socket id.
-    private mutating func connect(_ connection: ConnectionID, auth: JSONValue?) -> [Output] {
-        if let token = configuration.token, auth?["token"]?.stringValue != token {
-            let message = auth?["token"] == nil ? "authentication required" : "invalid token"
+    private func sharedTokenAuthorization(_ auth: JSONValue?) -> ConnectAuthorization {
+        guard let token = configuration.token, auth?["token"]?.stringValue != token else { return .anyRoom }
+        return .refused(auth?["token"] == nil ? "authentication required" : "invalid token")
+    }
+
+    /// CONNECT to `/` (socket.io-protocol v5, "Connection to a namespace"): checks the authorization, recovers a
+    /// detached session named by `auth.pid`, or assigns a new socket id.
+    private mutating func connect(_ connection: ConnectionID, auth: JSONValue?,
+                                  authorization: ConnectAuthorization, now: Double) -> [Output] {
+        if case .refused(let message) = authorization {
+            stats.refusedConnects += 1
             return [.send(connection, SocketIOPacket(kind: .connectError, data: ["message": .string(message)]))]
         }
         if let existing = socketOfConnection[connection] {
-            return [.send(connection, SocketIOPacket(kind: .connect, data: ["sid": .string(existing)]))]
+            return [.send(connection, connectAck(existing))]
+        }
+        if let pid = auth?["pid"]?.stringValue, let id = socketOfPID[pid], participants[id] != nil {
+            return recover(id, on: connection, offset: auth?["offset"]?.stringValue.flatMap { Int($0) })
         }
         var id = makeSocketID()
         while participants[id] != nil { id = makeSocketID() }
-        let name = auth?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } ?? "anonymous"
-        participants[id] = Participant(id: id, connection: connection, name: name)
+        let requested = auth?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
+        let name = authorization.imposedName ?? requested ?? "anonymous"
+        let bucket = TokenBucket(capacity: Double(configuration.limits.eventBurst),
+                                 rate: configuration.limits.eventsPerSecond, now: now / 1000)
+        var participant = Participant(id: id, node: nil, connection: connection, name: name,
+                                      authorization: authorization, events: bucket)
+        // Recovery is for clients that ask for it (`auth.recover: true`, or a `pid` from an earlier session): the
+        // others keep the plain Socket.IO behaviour, with no offsets in their events and an immediate disconnect.
+        if configuration.recoveryWindow > 0, auth?["recover"]?.boolValue == true || auth?["pid"] != nil {
+            var pid = makeSocketID()
+            while socketOfPID[pid] != nil { pid = makeSocketID() }
+            participant.pid = pid
+            participant.offsets = true
+            socketOfPID[pid] = id
+        }
+        participants[id] = participant
         socketOfConnection[connection] = id
-        return [.send(connection, SocketIOPacket(kind: .connect, data: ["sid": .string(id)]))]
+        return [.send(connection, connectAck(id))]
     }
 
-    /// The connection is gone (transport closed, ping timeout, or a DISCONNECT packet): everyone in a call with it
-    /// gets `hangup`, then everyone sharing a room with it gets `peer-left` (PROTOCOL.md, "Events: server → client").
+    private func connectAck(_ id: String) -> SocketIOPacket {
+        var data: [String: JSONValue] = ["sid": .string(id)]
+        if let pid = participants[id]?.pid { data["pid"] = .string(pid) }
+        return SocketIOPacket(kind: .connect, data: .object(data))
+    }
+
+    /// Reattaches participant `id` to `connection` and replays the events after `offset` (or, without a known
+    /// offset, those sent since it detached). A connection it still had is released silently.
+    private mutating func recover(_ id: String, on connection: ConnectionID, offset: Int?) -> [Output] {
+        guard var participant = participants[id] else { return [] }
+        var outputs: [Output] = []
+        if let old = participant.connection {
+            socketOfConnection[old] = nil
+            outputs.append(.release(old))
+        }
+        let first = participant.history.first?.offset ?? (participant.lastOffset + 1)
+        let from = offset.flatMap { $0 + 1 >= first && $0 <= participant.lastOffset ? $0 : nil }
+            ?? (participant.detachedAt != nil ? participant.offsetAtDetach : participant.lastOffset)
+        participant.connection = connection
+        participant.detachedAt = nil
+        participant.offsets = true
+        participants[id] = participant
+        socketOfConnection[connection] = id
+        stats.recoveries += 1
+        outputs.append(.send(connection, connectAck(id)))
+        for entry in participant.history where entry.offset > from {
+            outputs.append(.send(connection, entry.packet))
+        }
+        return outputs
+    }
+
+    /// The connection was lost (transport closed or failed, ping timeout): with recovery on, the participant stays
+    /// detached until `expire` ends it or a CONNECT recovers it; otherwise it is a `disconnect`.
+    public mutating func drop(_ connection: ConnectionID, now: Double) -> [Output] {
+        guard configuration.recoveryWindow > 0, let id = socketOfConnection[connection],
+              participants[id]?.pid != nil else { return disconnect(connection) }
+        socketOfConnection[connection] = nil
+        guard var participant = participants[id] else { return [] }
+        participant.connection = nil
+        participant.detachedAt = now
+        participant.offsetAtDetach = participant.lastOffset
+        participants[id] = participant
+        return []
+    }
+
+    /// Ends the detached participants whose recovery window has passed at `now` (milliseconds), as `disconnect`
+    /// would have.
+    public mutating func expire(now: Double) -> [Output] {
+        let expired = participants.values.filter { participant in
+            guard let since = participant.detachedAt else { return false }
+            return now - since >= configuration.recoveryWindow
+        }.map(\.id).sorted()
+        return expired.flatMap { remove($0) }
+    }
+
+    /// The connection is gone for good (a DISCONNECT packet, a client close, or no recovery): everyone in a call
+    /// with it gets `hangup`, then everyone sharing a room with it gets `peer-left` (PROTOCOL.md, "Events: server →
+    /// client").
     public mutating func disconnect(_ connection: ConnectionID) -> [Output] {
         guard let id = socketOfConnection.removeValue(forKey: connection) else { return [] }
+        return remove(id)
+    }
+
+    mutating func remove(_ id: String) -> [Output] {
+        if let connection = participants[id]?.connection { socketOfConnection[connection] = nil }
         var outputs: [Output] = []
+        if let node = configuration.nodeID, let participant = participants[id], participant.node == nil {
+            outputs.append(.publish(["t": "gone", "node": .string(node), "id": .string(id),
+                                     "rooms": .array(participant.rooms.keys.sorted().map { .string($0) })]))
+        }
         for pair in calls.filter({ $0.contains(id) }).sorted() {
             calls.remove(pair)
             if let other = pair.other(than: id) {
@@ -109,6 +251,7 @@ public struct SignalingHub: Sendable {
         for room in rooms(of: id) {
             outputs += removeMember(id, from: room)
         }
+        if let pid = participants[id]?.pid { socketOfPID[pid] = nil }
         participants[id] = nil
         return outputs
     }
@@ -135,6 +278,11 @@ public struct SignalingHub: Sendable {
 
     func participant(_ id: String) -> Participant? { participants[id] }
 
+    /// Takes one token from `id`'s event bucket at `now` (milliseconds); false when it is over its rate.
+    mutating func allowEvent(from id: String, now: Double) -> Bool {
+        participants[id]?.events.allow(now: now / 1000) ?? false
+    }
+
     mutating func addCall(_ a: String, _ b: String) { calls.insert(CallPair(a, b)) }
 
     mutating func removeCall(_ a: String, _ b: String) { calls.remove(CallPair(a, b)) }
@@ -145,10 +293,33 @@ public struct SignalingHub: Sendable {
         return roomsOfA.keys.contains { roomsOfB[$0] != nil }
     }
 
-    /// The packet sending `event` to participant `id`.
-    func deliver(_ event: SignalingEvent, to id: String) -> [Output] {
-        guard let connection = participants[id]?.connection else { return [] }
-        return [.send(connection, event.packet)]
+    /// The packet sending `event` to participant `id`: with recovery on it is numbered and kept for replay, with an
+    /// offset as its last argument when the client asked for offsets; a detached participant only has it kept.
+    mutating func deliver(_ event: SignalingEvent, to id: String) -> [Output] {
+        // A participant of another node gets its events from its own node.
+        guard var participant = participants[id], participant.node == nil else { return [] }
+        stats.delivered += 1
+        guard participant.pid != nil else {
+            return participant.connection.map { [.send($0, event.packet)] } ?? []
+        }
+        participant.lastOffset += 1
+        let offset = participant.lastOffset
+        let packet = participant.offsets ? SocketIOPacket.event(event.name, [event.payload, .string(String(offset))])
+            : event.packet
+        participant.history.append((offset, packet))
+        // While connected, only what may be in flight is kept; while detached, up to `recoveryBuffer`.
+        let kept = participant.detachedAt == nil ? min(64, configuration.recoveryBuffer) : configuration.recoveryBuffer
+        if participant.history.count > kept {
+            participant.history.removeFirst(participant.history.count - kept)
+        }
+        let overflowed = participant.detachedAt != nil
+            && participant.lastOffset - participant.offsetAtDetach > configuration.recoveryBuffer
+        participants[id] = participant
+        if overflowed {
+            // Missed more than can be replayed: recovery would be a lie, so it ends now.
+            return remove(id)
+        }
+        return participant.connection.map { [.send($0, packet)] } ?? []
     }
 }
 

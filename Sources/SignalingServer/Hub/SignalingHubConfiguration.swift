@@ -9,12 +9,29 @@ public struct SignalingHubConfiguration: Sendable {
     /// When set, each entry of `iceServers` with a TURN URL and no `username` gets TURN REST credentials minted for
     /// the joining participant, afresh for every `join`.
     public var turnREST: TURNRESTSecret?
+    /// Room size cap and per-socket event rate (the other limits are the Engine.IO layer's).
+    public var limits: SignalingServerLimits
+    /// Milliseconds a participant whose connection dropped stays recoverable (connection state recovery,
+    /// PROTOCOL.md); 0 (the default here; `linkup serve` uses 2 minutes) turns recovery off.
+    public var recoveryWindow: Double
+    /// Events kept per recoverable participant for replay after a reconnection; a participant that misses more
+    /// while away cannot be recovered and is disconnected.
+    public var recoveryBuffer: Int
+    /// This node's id when several servers share rooms over a bus (Redis): the hub then emits `.publish` outputs
+    /// for the other nodes and applies theirs with `applyBus`. Nil: one server alone.
+    public var nodeID: String?
 
     /// A configuration.
-    public init(token: String? = nil, iceServers: [ICEServer] = [], turnREST: TURNRESTSecret? = nil) {
+    public init(token: String? = nil, iceServers: [ICEServer] = [], turnREST: TURNRESTSecret? = nil,
+                limits: SignalingServerLimits = SignalingServerLimits(), recoveryWindow: Double = 0,
+                recoveryBuffer: Int = 1_000, nodeID: String? = nil) {
+        self.nodeID = nodeID
         self.token = token
         self.iceServers = iceServers
         self.turnREST = turnREST
+        self.limits = limits
+        self.recoveryWindow = recoveryWindow
+        self.recoveryBuffer = recoveryBuffer
     }
 
     /// The `iceServers` of the `join` acknowledgement for `participant` (its socket id) at `now`, milliseconds since

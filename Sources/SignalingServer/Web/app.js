@@ -128,7 +128,8 @@
         app.name = name;
         const server = params.get("server") || window.location.origin;
         const pinned = params.get("transport");
-        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : undefined;
+        // Unpinned, the page starts on long-polling and upgrades to a WebSocket, as Socket.IO clients do.
+        const transports = pinned === "websocket" || pinned === "polling" ? [pinned] : ["polling", "websocket"];
         const socket = new SocketIOClient(server, { auth: () => (token ? { name, token } : { name }), transports });
         app.socket = socket;
         setConnection("connecting");
@@ -137,6 +138,15 @@
             socket.on(event, (...args) => (app.socket === socket ? handler(...args) : undefined));
         on("connect", async () => {
             clearError();
+            if (socket.recovered && app.lastSelf) {
+                // Connection state recovery: same id, same room, same call; the missed events follow.
+                app.self = app.lastSelf;
+                setConnection("connected");
+                renderPeers();
+                return;
+            }
+            // A new session: a call of the old one is over on the server's side.
+            if (app.call) endCall("the signaling session was lost");
             setConnection("connected");
             try {
                 const ack = await socket.emit("join", { room, name });
@@ -166,10 +176,14 @@
             }
         });
         on("disconnect", (reason) => {
+            // The call's media does not need signaling: it goes on while the socket reconnects and recovers.
+            app.lastSelf = socket.stopped ? null : app.self;
             app.self = null;
-            app.peers.clear();
+            if (socket.stopped) {
+                app.peers.clear();
+                if (app.call) endCall(`signaling lost (${reason})`);
+            }
             renderPeers();
-            if (app.call) endCall(`signaling lost (${reason})`);
             setConnection(socket.stopped ? "disconnected" : "reconnecting");
         });
         on("peer-joined", (m) => {

@@ -66,13 +66,14 @@
 
     /// Engine.IO over one WebSocket. Calls sink.onPacket(text) per packet and sink.onTransportClose(reason) once.
     class WebSocketTransport {
-        constructor(baseURL, sink) {
+        /// `adopted`: an open WebSocket that already carries the session (after an upgrade from polling).
+        constructor(baseURL, sink, adopted) {
             this.name = "websocket";
             this.sink = sink;
             this.closed = false;
-            this.opened = false;
+            this.opened = !!adopted;
             const url = baseURL.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket";
-            this.ws = new WebSocket(url);
+            this.ws = adopted || new WebSocket(url);
             this.ws.onopen = () => { this.opened = true; };
             this.ws.onmessage = (e) => {
                 if (typeof e.data === "string") this.sink.onPacket(e.data);
@@ -106,23 +107,47 @@
             this.sid = null;
             this.outbox = [];
             this.posting = false;
+            this.polling = false;
+            this.paused = false;
+            this.onPaused = null;
             this.poll();
+        }
+        /// Stops polling and posting (for an upgrade); `done` runs once no request is in flight. Packets sent
+        /// meanwhile stay in `outbox` for the next transport.
+        pause(done) {
+            this.paused = true;
+            this.onPaused = done;
+            this.checkPaused();
+        }
+        checkPaused() {
+            if (this.paused && !this.polling && !this.posting && this.onPaused) {
+                const done = this.onPaused;
+                this.onPaused = null;
+                done();
+            }
+        }
+        /// Leaves the session to another transport: no more requests, no close packet, no close report.
+        detach() {
+            this.closed = true;
         }
         url() {
             const sid = this.sid ? "&sid=" + encodeURIComponent(this.sid) : "";
             return this.base + sid + "&t=" + Date.now().toString(36);  // the timestamp defeats caches
         }
         async poll() {
-            while (!this.closed) {
+            while (!this.closed && !this.paused) {
                 let body;
+                this.polling = true;
                 try {
                     const response = await fetch(this.url(), { cache: "no-store" });
                     if (!response.ok) throw new Error("HTTP " + response.status);
                     body = await response.text();
                 } catch (e) {
+                    this.polling = false;
                     this.finish(this.opened ? "transport error" : "polling error");
                     return;
                 }
+                this.polling = false;
                 for (const packet of body.split(RECORD_SEPARATOR)) {
                     if (this.closed) return;
                     if (!this.sid && packet[0] === EIO.OPEN) {
@@ -132,6 +157,7 @@
                     if (packet.length > 0) this.sink.onPacket(packet);
                 }
             }
+            this.checkPaused();
         }
         send(packet) {
             if (this.closed) return;
@@ -139,7 +165,7 @@
             this.flush();
         }
         async flush() {
-            if (this.posting || this.outbox.length === 0 || !this.sid) return;
+            if (this.posting || this.paused || this.outbox.length === 0 || !this.sid) return;
             this.posting = true;
             const body = this.outbox.splice(0).join(RECORD_SEPARATOR);
             try {
@@ -154,6 +180,7 @@
             }
             this.posting = false;
             this.flush();
+            this.checkPaused();
         }
         close(reason = "io client disconnect") {
             if (this.closed) return;
@@ -180,6 +207,11 @@
             this.url = (url || global.location.origin).replace(/\/+$/, "");
             this.auth = options.auth || {};
             this.transports = options.transports || ["websocket", "polling"];
+            // Starting on polling, upgrade to a WebSocket once connected (engine.io-protocol v4, "Upgrade"), as
+            // Socket.IO clients do; `upgrade: false` stays on the first transport.
+            this.upgrade = options.upgrade !== false;
+            this.upgrades = [];
+            this.probing = null;
             this.reconnect = options.reconnect !== false;
             this.reconnectDelay = options.reconnectDelay || 500;
             this.reconnectDelayMax = options.reconnectDelayMax || 5000;
@@ -287,10 +319,13 @@
                     this.heartbeat = {
                         interval: handshake.pingInterval || 25000, timeout: handshake.pingTimeout || 20000,
                     };
+                    this.upgrades = Array.isArray(handshake.upgrades) ? handshake.upgrades : [];
                 } catch (e) { /* keep the defaults */ }
                 this.resetPingTimer();
                 const auth = typeof this.auth === "function" ? this.auth() : this.auth;
-                this.sendEngine(EIO.MESSAGE + encodeSocketIOPacket(SIO.CONNECT, auth || undefined));
+                // Connection state recovery (PROTOCOL.md): ask for it, and name the session to recover.
+                const recovery = this.pid ? { recover: true, pid: this.pid, offset: this.lastOffset } : { recover: true };
+                this.sendEngine(EIO.MESSAGE + encodeSocketIOPacket(SIO.CONNECT, Object.assign({}, auth, recovery)));
             } else if (type === EIO.PING) {
                 this.resetPingTimer();
                 this.sendEngine(EIO.PONG + packet.slice(1));
@@ -307,8 +342,15 @@
                 this.connected = true;
                 this.refused = false;
                 this.attempts = 0;
+                const previous = this.id;
                 this.id = p.data && p.data.sid;
+                const pid = (p.data && p.data.pid) || null;
+                // Recovered: the server gave back the same id (rooms, calls and missed events with it).
+                this.recovered = !!(pid && previous && previous === this.id);
+                if (pid !== this.pid) this.lastOffset = undefined;
+                this.pid = pid;
                 this.raise("connect");
+                this.tryUpgrade();
             } else if (p.type === SIO.CONNECT_ERROR) {
                 // A refusal by the server (e.g. a missing token): reconnecting would be refused the same way.
                 this.refused = true;
@@ -329,7 +371,13 @@
                 }
             } else if (p.type === SIO.EVENT) {
                 if (!Array.isArray(p.data) || typeof p.data[0] !== "string" || RESERVED.has(p.data[0])) return;
-                const results = this.raise(p.data[0], ...p.data.slice(1));
+                let args = p.data.slice(1);
+                // With recovery, the last argument is the event's offset: remember it, hand the rest on.
+                if (this.pid && args.length >= 2 && typeof args[args.length - 1] === "string") {
+                    this.lastOffset = args[args.length - 1];
+                    args = args.slice(0, -1);
+                }
+                const results = this.raise(p.data[0], ...args);
                 if (p.id != null) {
                     Promise.resolve(results[0]).then((value) => {
                         const args = value === undefined ? [] : [value];
@@ -337,6 +385,54 @@
                     });
                 }
             }
+        }
+
+        /// Probes a WebSocket for the polling session (`2probe` / `3probe`), then pauses polling, sends the upgrade
+        /// packet and carries on over the WebSocket. A probe that fails leaves the session on polling.
+        tryUpgrade() {
+            const polling = this.transport;
+            if (!this.upgrade || this.probing || !polling || polling.name !== "polling" || !polling.sid ||
+                !this.upgrades.includes("websocket") || !this.transports.includes("websocket")) return;
+            const url = this.url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket&sid=" +
+                encodeURIComponent(polling.sid);
+            const ws = new WebSocket(url);
+            this.probing = ws;
+            let settled = false;
+            const abandon = () => {
+                if (settled) return;
+                settled = true;
+                if (this.probing === ws) this.probing = null;
+                try { ws.close(); } catch (e) { /* already closed */ }
+            };
+            ws.onopen = () => ws.send(EIO.PING + "probe");
+            ws.onerror = abandon;
+            ws.onclose = abandon;
+            ws.onmessage = (e) => {
+                if (settled) return;
+                if (e.data !== EIO.PONG + "probe" || this.transport !== polling || polling.closed) {
+                    abandon();
+                    return;
+                }
+                settled = true;
+                polling.pause(() => {
+                    this.probing = null;
+                    if (this.transport !== polling || polling.closed) {
+                        try { ws.close(); } catch (err) { /* already closed */ }
+                        return;
+                    }
+                    let transport = null;
+                    transport = new WebSocketTransport(this.url, {
+                        onPacket: (packet) => this.onPacket(packet),
+                        onTransportClose: (reason, opened) => this.onTransportClose(transport, reason, opened),
+                    }, ws);
+                    const pending = polling.outbox.splice(0);
+                    polling.detach();
+                    this.transport = transport;
+                    ws.send(EIO.UPGRADE);
+                    for (const packet of pending) ws.send(packet);
+                    this.raise("transport", "websocket");
+                });
+            };
         }
 
         onTransportClose(transport, reason, opened) {

@@ -1,0 +1,39 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+/// The request context of the HTTP routes (polling, `/health`, `/metrics`, files): Hummingbird's basic context plus
+/// the client's address, which the per-IP handshake limit needs.
+struct SignalingRequestContext: RequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's per-request storage.
+    var coreContext: CoreRequestContextStorage
+    /// The peer of the TCP connection.
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address as text, when known.
+    var clientIP: String? { remoteAddress?.ipAddress }
+}
+
+/// The request context of the WebSocket upgrade route, with the client's address.
+struct SignalingWebSocketRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's per-request storage.
+    var coreContext: CoreRequestContextStorage
+    /// The WebSocket handler the router chose.
+    let webSocket: WebSocketHandlerReference<Self>
+    /// The peer of the TCP connection.
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address as text, when known.
+    var clientIP: String? { remoteAddress?.ipAddress }
+}
