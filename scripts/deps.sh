@@ -3,7 +3,8 @@
 #   - Debian packages (C libraries LinkUp links, and the real peers the interop tests run), only the missing ones;
 #   - a project-local virtualenv .venv/ with the Python test peers of Tests/Interop/requirements.txt.
 # Fast when everything is present: one dpkg-query and one stamp-file check.
-# With --bench (make bench) also what only the benchmarks need: Go and Debian's Pion, for Benchmarks/pion_peer.
+# With --bench (make bench) also what only the benchmarks need: Go and Debian's Pion, for Benchmarks/pion_peer, and
+# the Python packages of Benchmarks/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,4 +47,14 @@ if [[ ! -f "$stamp" ]]; then
     .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
     rm -f .venv/.installed-*
     touch "$stamp"
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+    bench_requirements=Benchmarks/requirements.txt
+    bench_stamp=.venv/.bench-installed-$(sha256sum "$bench_requirements" | cut -c1-16)
+    if [[ ! -f "$bench_stamp" ]]; then
+        echo "deps: adding the benchmarks' Python packages from $bench_requirements"
+        .venv/bin/pip install -q --disable-pip-version-check -r "$bench_requirements"
+        rm -f .venv/.bench-installed-*
+        touch "$bench_stamp"
+    fi
 fi
