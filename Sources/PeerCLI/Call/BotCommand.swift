@@ -67,6 +67,12 @@ struct BotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A UDP socket per call (a few for calls on several interfaces).
+        let files = FileDescriptorLimit.raiseToMaximum()
+        if files < maxCalls * 2 + 64 {
+            printError("linkup bot: only \(files) open files are allowed (ulimit -n); --max-calls \(maxCalls) may " +
+                       "need about \(maxCalls * 2 + 64)")
+        }
         if let record {
             do {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)

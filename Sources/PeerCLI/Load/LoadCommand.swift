@@ -70,6 +70,12 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Each caller holds a UDP socket and a signaling connection.
+        let files = FileDescriptorLimit.raiseToMaximum()
+        if files < calls * 3 + 64 {
+            printError("linkup load: only \(files) open files are allowed (ulimit -n); \(calls) calls need about " +
+                       "\(calls * 3 + 64)")
+        }
         let program: ReplayProgram
         do {
             program = try ReplayProgramBuilder.build(video: video, audio: audio, videoBitrate: videoKbps * 1000)

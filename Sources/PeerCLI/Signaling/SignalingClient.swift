@@ -222,6 +222,9 @@ actor SignalingClient {
     }
 
     /// One WebSocket connection, until it ends; returns why it ended.
+    /// The largest WebSocket message accepted: `linkup serve`'s default Engine.IO `maxPayload`.
+    static let maxFrameSize = 1_000_000
+
     private func runConnection() async -> String {
         session = SignalingClientSession(auth: configuration.auth(recovering: recovery))
         lastHeard = .now
@@ -229,8 +232,10 @@ actor SignalingClient {
         self.writer = writer
         do {
             let tls = configuration.tls
-            try await WebSocketClient.connect(url: configuration.webSocketURL,
-                                              configuration: WebSocketClientConfiguration(sniHostname: tls.sniHostname),
+            // WSClient's default 16 KiB frame limit closes the connection on a join acknowledgement that lists
+            // more than about 340 participants; take what the server may send (Engine.IO maxPayload, 1 MB).
+            let webSocket = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameSize, sniHostname: tls.sniHostname)
+            try await WebSocketClient.connect(url: configuration.webSocketURL, configuration: webSocket,
                                               tlsConfiguration: tls.configuration, logger: logger) {
                 inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
