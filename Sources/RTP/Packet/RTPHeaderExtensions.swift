@@ -201,7 +201,7 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
     /// The profile the encoder writes: the parsed or chosen one, moved to the two-byte form if an element no
     /// longer fits the one-byte form.
     public var encodedProfile: UInt16 {
-        guard profile == Self.oneByteProfile else { return profile }
+        guard profile == Self.oneByteProfile, unparsed == nil else { return profile }
         var fits = true
         forEachElement { id, data in
             if !RTPHeaderExtension(id: id, data: data).fitsOneByteForm { fits = false }
@@ -211,6 +211,8 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
 
     /// Length of the block's data without the four-byte profile/length header, padded to a multiple of four.
     public var encodedDataSize: Int {
+        // A parsed block nobody changed goes out as it came: its length is already a whole number of words.
+        if let unparsed { return unparsed.count + paddingToWord(unparsed.count) }
         var raw = 0
         switch encodedProfile {
         case Self.oneByteProfile:
@@ -226,7 +228,8 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
     /// Bytes the whole block occupies: profile, length and padded data.
     public var encodedSize: Int { 4 + encodedDataSize }
 
-    /// Writes profile, length in words and the elements, padded with zeros to a 32-bit boundary.
+    /// Writes profile, length in words and the elements, padded with zeros to a 32-bit boundary. A parsed block
+    /// that was not changed is written back byte for byte (forwarding keeps what the sender wrote).
     ///
     /// Elements that no form can carry (id 0, or more than 255 bytes) are clipped rather than trapping;
     /// callers build elements from negotiated ids, so this only guards against misuse.
@@ -236,6 +239,11 @@ public struct RTPHeaderExtensions: Equatable, Sendable {
         writer.write(profile)
         writer.write(UInt16(truncatingIfNeeded: dataSize / 4))
         let start = writer.count
+        if let unparsed {
+            writer.write(bytes: unparsed)
+            writer.writeZeros(dataSize - (writer.count - start))
+            return
+        }
         switch profile {
         case Self.oneByteProfile:
             forEachElement { id, data in
