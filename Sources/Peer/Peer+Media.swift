@@ -20,10 +20,8 @@ extension Peer {
             throw PeerError(.unknownTransceiver, "media section \(mid) does not send (direction " +
                             "\(transceiver.direction.rawValue))")
         }
-        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
-            throw PeerError(.invalidState, "cannot send media before the peer is connected (state " +
-                            "\(connectionState.rawValue))")
-        }
+        let (context, path) = try connectedOutbound("cannot send media before the peer is connected (state " +
+                                                    "\(connectionState.rawValue))")
         var extensions: RTPHeaderExtensions?
         if let id = transceiver.midExtensionID {
             var block = RTPHeaderExtensions()
@@ -50,9 +48,7 @@ extension Peer {
         guard let rtxType = transceiver.rtxPayloadType, let rtxSSRC = transceiver.localRTXSSRC else {
             throw PeerError(.unknownTransceiver, "media section \(mid) has no RTX negotiated")
         }
-        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
-            throw PeerError(.invalidState, "cannot send media before the peer is connected")
-        }
+        let (context, path) = try connectedOutbound("cannot send media before the peer is connected")
         var payload = [UInt8]()
         payload.reserveCapacity(original.payload.count + 2)
         payload.append(UInt8(original.sequenceNumber >> 8))
@@ -68,10 +64,19 @@ extension Peer {
     /// Sends a complete RTP packet as it is (SSRC, sequence number and payload type already set by a forwarder
     /// that keeps its own numbering), SRTP-protected, on the selected path.
     public mutating func sendPacket(_ packet: RTPPacket) throws(PeerError) {
-        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
-            throw PeerError(.invalidState, "cannot send media before the peer is connected")
-        }
+        let (context, path) = try connectedOutbound("cannot send media before the peer is connected")
         try transmit(packet, context: context, path: path)
+    }
+
+    /// The outbound SRTP context and the selected path, once connected; otherwise an invalid-state error saying
+    /// `message`.
+    private func connectedOutbound(_ message: @autoclosure () -> String) throws(PeerError)
+        -> (PeerSRTPContext, (local: TransportAddress, remote: TransportAddress))
+    {
+        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
+            throw PeerError(.invalidState, message())
+        }
+        return (context, path)
     }
 
     private mutating func transmit(_ packet: RTPPacket, context: PeerSRTPContext,
@@ -94,9 +99,7 @@ extension Peer {
 
     /// Sends one RTCP compound packet, SRTCP-protected, on the selected path.
     public mutating func sendRTCP(_ compound: [UInt8]) throws(PeerError) {
-        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
-            throw PeerError(.invalidState, "cannot send RTCP before the peer is connected")
-        }
+        let (context, path) = try connectedOutbound("cannot send RTCP before the peer is connected")
         do {
             let protected = try context.protectRTCP(compound)
             transmit(Datagram(local: path.local, remote: path.remote, payload: protected))

@@ -31,15 +31,15 @@ struct BotLoadReport: Sendable {
 /// Turns successive totals into rates.
 struct BotLoadMeter {
     private var lastPackets = 0
-    private var lastCPU = ProcessUsage.cpuSeconds()
+    private var lastCPU = processCPUSeconds()
     private var lastTime = Date()
 
     mutating func report(calls: Int, totals: MediaSessionStats) -> BotLoadReport {
-        let now = Date(), cpu = ProcessUsage.cpuSeconds()
+        let now = Date(), cpu = processCPUSeconds()
         let elapsed = max(now.timeIntervalSince(lastTime), 0.001)
         let report = BotLoadReport(
             calls: calls, packetsPerSecond: Double(max(totals.packetsForwarded - lastPackets, 0)) / elapsed,
-            cpuPercent: (cpu - lastCPU) / elapsed * 100, rssMiB: ProcessUsage.residentMiB(),
+            cpuPercent: (cpu - lastCPU) / elapsed * 100, rssMiB: processResidentMiB(),
             dropped: totals.packetsDropped, resent: totals.packetsResent)
         lastPackets = totals.packetsForwarded
         lastCPU = cpu
@@ -48,21 +48,10 @@ struct BotLoadMeter {
     }
 }
 
-/// CPU time and resident memory of this process, from the kernel.
-enum ProcessUsage {
-    /// User plus system CPU seconds of the whole process (getrusage(2)).
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-
-    /// Resident set size in MiB (the second field of /proc/self/statm, in pages).
-    static func residentMiB() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
-        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
-    }
+/// Resident set size of this process in MiB (the second field of /proc/self/statm, in pages).
+func processResidentMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
 }

@@ -219,15 +219,12 @@ struct CallCommand: AsyncParsableCommand {
 
     /// The call's leg, once the other side accepted (or called); fails on rejection or time-out.
     private func waitForLeg(_ router: CallRouter, timeout: Double) async throws -> CallLeg {
-        let deadline = RuntimeClock.now() + .milliseconds(Int64(timeout * 1000))
-        while RuntimeClock.now() < deadline {
-            if let leg = await router.history.first { return leg }
-            if let (id, reason) = await router.rejections.first {
-                throw CallError("\(id) rejected the call: \(reason)")
-            }
-            await router.waitForChange()
+        switch await router.waitForFirstLeg(until: RuntimeClock.now() + .milliseconds(Int64(timeout * 1000))) {
+        case let .started(leg): return leg
+        case let .rejected(id, reason): throw CallError("\(id) rejected the call: \(reason)")
+        case .timedOut:
+            throw CallError(answer ? "no call came within \(Int(timeout)) s" : "no answer within \(Int(timeout)) s")
         }
-        throw CallError(answer ? "no call came within \(Int(timeout)) s" : "no answer within \(Int(timeout)) s")
     }
 
     /// Media until the duration passes or the leg ends; a live line every second. Returns why it ended, if the

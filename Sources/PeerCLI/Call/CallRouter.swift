@@ -1,4 +1,5 @@
 import Foundation
+import PeerRuntime
 import Signaling
 import Wire
 
@@ -66,6 +67,24 @@ actor CallRouter: ChangeWaiting {
     /// Waits until `isIdle`: a hangup from the other side may be ending a leg in another task right now.
     func waitUntilIdle() async {
         while !isIdle { await waitForChange() }
+    }
+
+    /// How waiting for the first leg ended.
+    enum FirstLeg {
+        case started(CallLeg)
+        /// The participant `id` rejected our call, for `reason`.
+        case rejected(id: String, reason: String)
+        case timedOut
+    }
+
+    /// Waits until the first leg starts (the other side accepted, or called), a call is rejected, or `deadline`.
+    func waitForFirstLeg(until deadline: Instant) async -> FirstLeg {
+        while RuntimeClock.now() < deadline {
+            if let leg = history.first { return .started(leg) }
+            if let (id, reason) = rejections.first { return .rejected(id: id, reason: reason) }
+            await waitForChange()
+        }
+        return .timedOut
     }
 
     /// Places a call to `id` (PROTOCOL.md `call`); the offer follows its `callAccepted`.

@@ -29,9 +29,7 @@ struct LoadCaller: Sendable {
         let program = self.program, duration = self.duration
         // Independent callers' keyframes and frame ticks do not coincide: each starts at a random point of the
         // program's keyframe interval (2 s for the generated test pattern), or of its loop if shorter.
-        let phaseLimit = min(program.loopDuration, .seconds(2))
-        let phase = Duration.nanoseconds(Int64.random(in: 0..<max(phaseLimit.components.seconds * 1_000_000_000
-                                                               + phaseLimit.components.attoseconds / 1_000_000_000, 1)))
+        let phase = min(program.loopDuration, .seconds(2)) * Double.random(in: 0..<1)
         let hooks = CallRouter.MediaHooks(
             start: { leg in
                 await leg.runtime.withMachine { machine, _ in
@@ -73,12 +71,11 @@ struct LoadCaller: Sendable {
     }
 
     private func waitForLeg(_ router: CallRouter, until deadline: Instant) async throws -> CallLeg {
-        while RuntimeClock.now() < deadline {
-            if let leg = await router.history.first { return leg }
-            if let (_, reason) = await router.rejections.first { throw CallError("the call was rejected: \(reason)") }
-            await router.waitForChange()
+        switch await router.waitForFirstLeg(until: deadline) {
+        case let .started(leg): return leg
+        case let .rejected(_, reason): throw CallError("the call was rejected: \(reason)")
+        case .timedOut: throw CallError("no answer")
         }
-        throw CallError("no answer")
     }
 }
 
