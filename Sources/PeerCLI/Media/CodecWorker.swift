@@ -13,7 +13,6 @@ final class CodecWorker<Job: Sendable>: Sendable {
         var dropped = 0
         var handled = 0
         var finishing = false
-        var busy = false
     }
 
     private let queue = Mutex(Queue())
@@ -40,7 +39,6 @@ final class CodecWorker<Job: Sendable>: Sendable {
             wake.wait()
             let next: Job? = queue.withLock { queue in
                 guard !queue.jobs.isEmpty else { return nil }
-                queue.busy = true
                 return queue.jobs.removeFirst()
             }
             guard let job = next else {
@@ -49,10 +47,7 @@ final class CodecWorker<Job: Sendable>: Sendable {
                 continue
             }
             handle(&state, job)
-            queue.withLock {
-                $0.busy = false
-                $0.handled += 1
-            }
+            queue.withLock { $0.handled += 1 }
         }
         exited.signal()
     }
