@@ -19,6 +19,7 @@ import threading
 import time
 
 from linkup_probe import linkup_binary
+from processes import stop_process
 
 ADDRESS = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)|\bport\D{0,3}(\d{2,5})\b",
                      re.IGNORECASE)
@@ -97,12 +98,7 @@ def linkup_serve(token: str | None = None, extra: tuple[str, ...] = (), port: in
         wait_listening(port, deadline)
         yield Server(process, port, output)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 def free_port() -> int:

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+from processes import stop_process
+
 
 def redis_unavailable() -> str | None:
     """Why no redis-server can be started here (make deps installs it), or None."""
@@ -24,7 +26,7 @@ class RedisProcess:
         self.process = _start(self.port, timeout)
 
     def stop(self):
-        _stop(self.process)
+        stop_process(self.process)
 
 
 @contextlib.contextmanager
@@ -66,17 +68,8 @@ def _start(port: int, timeout: float) -> subprocess.Popen:
                 raise AssertionError("redis-server did not start")
             time.sleep(0.05)
     except BaseException:
-        _stop(process)
+        stop_process(process)
         raise
     return process
 
 
-def _stop(process: subprocess.Popen | None):
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import time
 
+from processes import stop_process
+
 
 def xvfb_unavailable() -> str | None:
     """Why no virtual display can be used here (Debian xvfb, xdotool, imagemagick), or None."""
@@ -47,12 +49,7 @@ def xvfb_display(width: int = 1280, height: int = 720):
             time.sleep(0.05)
         yield display
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 def x_env(display: str, **extra: str) -> dict:
