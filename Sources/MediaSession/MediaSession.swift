@@ -1,27 +1,43 @@
+import Media
 import RTP
+import SDP
 import Wire
 
 /// One call's media engine, sans-IO: fed decrypted RTP and RTCP of the call's peer with the current time, it
-/// returns RTP and RTCP to send, and its next deadline (ARCHITECTURE.md, "Where time, threads and codecs live").
+/// returns RTP and RTCP to send, codec work for its owner, and its next deadline (ARCHITECTURE.md, "Where time,
+/// threads and codecs live").
 ///
-/// Today it is the forwarding path: every received stream leaves again (an echo routes a section onto itself)
-/// without decoding. Sequence numbers, timestamps, SSRC and payload type are rewritten (`ForwardedStream`); NACKs
-/// from downstream are answered from its own history (as RTX when negotiated); gaps upstream are NACKed at once
-/// and repeated every round trip; PLI/FIR from downstream reach the source, at most one per 250 ms; sender and
-/// receiver reports with SDES go out for both directions on the RFC 3550 §6.3 schedule.
+/// It has two paths, used alone or together:
+/// - **Endpoint** (`init(endpoint:...)`): the send pipeline takes pictures and audio (`submitVideo`,
+///   `submitAudio`), asks the owner to encode them (`MediaEvent.encodeVideo`, with a keyframe when the remote asked
+///   for one), packetizes what comes back (`videoEncoded`, `audioEncoded`), keeps the history that answers NACKs
+///   (as RTX when negotiated); the receive pipeline runs video through the jitter buffer (NACK, PLI) and hands
+///   complete frames and audio packets to the owner's decoders (`MediaEvent.decodeVideo`, `.decodeAudio`).
+/// - **Forwarding** (`init(routes:...)`): every received stream leaves again (an echo routes a section onto
+///   itself) without decoding. Sequence numbers, timestamps, SSRC and payload type are rewritten
+///   (`ForwardedStream`); NACKs from downstream are answered from its own history; gaps upstream are NACKed at once
+///   and repeated every round trip; PLI/FIR from downstream reach the source, at most one per 250 ms. A forwarder
+///   may also decode what it forwards (`init(routes:decoding:...)`), without feedback of its own.
 ///
-/// It never reads a clock, a socket or global randomness: `random` picks initial sequence numbers, timestamps
-/// and report jitter, `ntp` maps instants to the wall clock for sender reports.
+/// Both send sender and receiver reports with SDES on the RFC 3550 §6.3 schedule. It never reads a clock, a
+/// socket or global randomness: `random` picks initial sequence numbers, timestamps and report jitter, `ntp` maps
+/// instants to the wall clock for sender reports.
 public struct MediaSession {
-    /// What the session asks its owner to send.
+    /// What the session asks its owner to do.
     public enum Output: Sendable {
         /// An RTP packet, complete (SSRC, sequence number, payload type set), to protect and send on `mid`.
         case rtp(mid: Mid, packet: RTPPacket)
         /// One RTCP compound packet to protect and send.
         case rtcp([UInt8])
+        /// Codec work, or something the owner presents (`MediaEvent`).
+        case event(MediaEvent)
     }
 
     private var streams: [ForwardedStream]
+    private var senders: [OutboundMediaStream]
+    private var receivers: [InboundMediaStream]
+    /// The instant RTP time 0 (plus each stream's random offset) of our video stands for: the first frame.
+    private var mediaOrigin: Instant?
     private var outputs = OutputQueue<Output>()
     private var random: any RandomNumberGenerator
     private let ntp: NTPClock
@@ -41,11 +57,36 @@ public struct MediaSession {
     ///   - random: Where initial sequence numbers, timestamps and report jitter come from.
     public init(routes: [ForwardingRoute], ntp: NTPClock, cname: String, sessionBandwidth: Double = 700_000,
                 random: some RandomNumberGenerator) {
+        self.init(routes: routes, outbound: [], inbound: [], inboundFeedback: false, ntp: ntp, cname: cname,
+                  sessionBandwidth: sessionBandwidth, random: random)
+    }
+
+    /// A forwarding session for `routes` that also hands what arrives on `decoding` to the owner's decoders
+    /// (the forwarder alone NACKs and relays keyframe requests): an echo that checks what it echoes.
+    public init(routes: [ForwardingRoute], decoding: [EndpointLayout.Inbound], ntp: NTPClock, cname: String,
+                sessionBandwidth: Double = 700_000, random: some RandomNumberGenerator) {
+        self.init(routes: routes, outbound: [], inbound: decoding, inboundFeedback: false, ntp: ntp, cname: cname,
+                  sessionBandwidth: sessionBandwidth, random: random)
+    }
+
+    /// An endpoint session: it sends what `endpoint.outbound` names (frames handed in, encoded by the owner) and
+    /// decodes what `endpoint.inbound` names.
+    public init(endpoint: EndpointLayout, ntp: NTPClock, cname: String, sessionBandwidth: Double = 1_100_000,
+                random: some RandomNumberGenerator) {
+        self.init(routes: [], outbound: endpoint.outbound, inbound: endpoint.inbound, inboundFeedback: true,
+                  ntp: ntp, cname: cname, sessionBandwidth: sessionBandwidth, random: random)
+    }
+
+    private init(routes: [ForwardingRoute], outbound: [EndpointLayout.Outbound], inbound: [EndpointLayout.Inbound],
+                 inboundFeedback: Bool, ntp: NTPClock, cname: String, sessionBandwidth: Double,
+                 random: some RandomNumberGenerator) {
         var random: any RandomNumberGenerator = random
         streams = routes.map {
             ForwardedStream(route: $0, initialSequenceNumber: UInt16.random(in: 0...0x7FFF, using: &random),
                             initialTimestamp: UInt32.random(in: 0...UInt32.max, using: &random))
         }
+        senders = outbound.map { OutboundMediaStream(layout: $0, random: &random) }
+        receivers = inbound.map { InboundMediaStream(layout: $0, sendsFeedback: inboundFeedback) }
         self.random = random
         self.ntp = ntp
         self.cname = cname
@@ -55,18 +96,89 @@ public struct MediaSession {
     /// The routes the session forwards.
     public var routes: [ForwardingRoute] { streams.map(\.route) }
 
+    /// Whether the session sends video (or audio) of its own.
+    public func sends(_ kind: MediaKind) -> Bool { senders.contains { $0.layout.kind == kind } }
+
+    // MARK: Send pipeline
+
+    /// A picture to send: asks the owner to encode it (`MediaEvent.encodeVideo`), as a keyframe when one is owed.
+    /// Refused (and counted) when no video is sent.
+    public mutating func submitVideo(_ frame: VideoFrame, now: Instant) {
+        guard let index = senders.firstIndex(where: { $0.layout.kind == .video }) else {
+            stats.framesRefused += 1
+            return
+        }
+        let force = senders[index].keyframeOwed
+        senders[index].keyframeOwed = false
+        outputs.append(.event(.encodeVideo(VideoEncodeRequest(frame: frame, forceKeyframe: force))))
+    }
+
+    /// 20 ms of audio to send: asks the owner to encode it (`MediaEvent.encodeAudio`).
+    public mutating func submitAudio(_ frame: AudioFrame, now: Instant) {
+        guard sends(.audio) else {
+            stats.framesRefused += 1
+            return
+        }
+        outputs.append(.event(.encodeAudio(frame)))
+    }
+
+    /// One encoded VP8 frame captured at `captureTime` (from the owner's encoder, or a file): packetized and sent.
+    public mutating func videoEncoded(_ frame: [UInt8], isKeyframe: Bool, captureTime: Instant, now: Instant) {
+        guard !frame.isEmpty, let index = senders.firstIndex(where: { $0.layout.kind == .video }) else { return }
+        startReports(now: now)
+        let origin = mediaOrigin ?? captureTime
+        mediaOrigin = origin
+        let packets = senders[index].packetizeVideo(frame, isKeyframe: isKeyframe, captureTime: captureTime,
+                                                    origin: origin)
+        stats.videoFramesSent += 1
+        if isKeyframe { stats.keyframesSent += 1 }
+        for packet in packets { sendOwn(packet, mid: senders[index].layout.mid) }
+    }
+
+    /// One encoded Opus packet of `samples` samples per channel captured at `captureTime`: sent.
+    public mutating func audioEncoded(_ packet: [UInt8], samples: Int, captureTime: Instant, now: Instant) {
+        guard !packet.isEmpty, let index = senders.firstIndex(where: { $0.layout.kind == .audio }) else { return }
+        startReports(now: now)
+        let rtp = senders[index].packetizeAudio(packet, samples: samples, captureTime: captureTime)
+        stats.audioFramesSent += 1
+        sendOwn(rtp, mid: senders[index].layout.mid)
+    }
+
+    private mutating func sendOwn(_ packet: RTPPacket, mid: Mid) {
+        stats.packetsSent += 1
+        stats.bytesSent += packet.encodedSize
+        outputs.append(.rtp(mid: mid, packet: packet))
+    }
+
+    /// The owner's video decoder fell behind and dropped frames: the frames after them cannot decode until a
+    /// keyframe, so ask for one (PLI, RFC 4585 §6.3.1).
+    public mutating func requestKeyframe(now: Instant) {
+        for index in receivers.indices where receivers[index].layout.kind == .video && receivers[index].sendsFeedback {
+            apply(receivers[index].requestKeyframe(now: now))
+        }
+    }
+
     // MARK: Inputs
 
-    /// One decrypted RTP packet that arrived on `mid`: forwarded on its route, with a NACK upstream when it
-    /// revealed a gap.
+    /// One decrypted RTP packet that arrived on `mid`: forwarded on its route (with a NACK upstream when it
+    /// revealed a gap), and handed to the receive pipeline of that section.
     public mutating func receiveRTP(mid: Mid, packet: RTPPacket, now: Instant) {
         startReports(now: now)
         stats.packetsReceived += 1
         stats.bytesReceived += packet.encodedSize
-        guard let index = streams.firstIndex(where: { $0.route.inboundMid == mid }) else {
-            stats.packetsDropped += 1
-            return
+        var used = false
+        if let index = streams.firstIndex(where: { $0.route.inboundMid == mid }) {
+            used = true
+            forward(packet, stream: index, now: now)
         }
+        if let index = receivers.firstIndex(where: { $0.layout.mid == mid }) {
+            used = true
+            apply(receivers[index].receive(packet, now: now))
+        }
+        if !used { stats.packetsDropped += 1 }
+    }
+
+    private mutating func forward(_ packet: RTPPacket, stream index: Int, now: Instant) {
         if streams[index].isRepair(packet) { stats.repairsReceived += 1 }
         guard let forwarded = streams[index].forward(packet, now: now) else {
             stats.packetsDropped += 1
@@ -78,8 +190,26 @@ public struct MediaSession {
         if let nack = streams[index].pollNack(now: now) { send([.genericNack(nack)]) }
     }
 
-    /// One decrypted RTCP compound packet: feedback about what we forward (NACK, PLI, FIR, report blocks) and
-    /// the sources' sender reports. Anything that does not parse is ignored, as RFC 3550 §6.1 lets a receiver.
+    /// What a receive pipeline produced: decode requests to the owner, feedback to the remote.
+    private mutating func apply(_ output: InboundMediaStream.Output) {
+        stats.videoFramesDropped += output.framesDropped
+        for request in output.requests {
+            switch request {
+            case .decodeVideo: stats.videoFramesReceived += 1
+            case .decodeAudio: stats.audioPacketsReceived += 1
+            default: break
+            }
+            outputs.append(.event(request))
+        }
+        if !output.feedback.isEmpty {
+            stats.nacksSent += output.nacks
+            stats.plisSent += output.plis
+            outputs.append(.rtcp(output.feedback))
+        }
+    }
+
+    /// One decrypted RTCP compound packet: feedback about what we send or forward (NACK, PLI, FIR, report blocks)
+    /// and the remote's sender reports. Anything that does not parse is ignored, as RFC 3550 §6.1 lets a receiver.
     public mutating func receiveRTCP(_ bytes: [UInt8], now: Instant) {
         guard let compound = try? RTCPCompound(parsing: bytes[...]) else { return }
         interval.packetSizeSeen(bytes.count)
@@ -87,20 +217,13 @@ public struct MediaSession {
         for packet in compound.packets {
             switch packet {
             case let .genericNack(nack):
-                guard let index = outboundStream(nack.mediaSSRC) else { continue }
-                stats.nacksReceived += 1
-                for resend in streams[index].resend(for: nack, now: now) {
-                    stats.packetsResent += 1
-                    outputs.append(.rtp(mid: streams[index].route.outboundMid, packet: resend))
-                }
+                nackReceived(nack, now: now)
             case let .pictureLossIndication(pli):
                 keyframeRequested(ssrc: pli.mediaSSRC, fir: false, now: now, into: &relays)
             case let .fullIntraRequest(fir):
                 for entry in fir.entries { keyframeRequested(ssrc: entry.ssrc, fir: true, now: now, into: &relays) }
             case let .senderReport(report):
-                if let index = streams.firstIndex(where: { $0.sourceSSRC == report.ssrc }) {
-                    streams[index].senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: now)
-                }
+                senderReportReceived(report, now: now)
                 reportBlocksReceived(report.reports, now: now)
             case let .receiverReport(report):
                 reportBlocksReceived(report.reports, now: now)
@@ -111,8 +234,13 @@ public struct MediaSession {
         if !relays.isEmpty { send(relays) }
     }
 
-    /// Runs what is due: NACK repeats upstream, and the regular report.
+    /// Runs what is due: the jitter buffers' timers, NACK repeats upstream, and the regular report.
     public mutating func handleTimeout(now: Instant) {
+        for index in receivers.indices {
+            if let due = receivers[index].nextDeadline(), due <= now {
+                apply(receivers[index].handleTimeout(now: now))
+            }
+        }
         for index in streams.indices {
             if let due = streams[index].nextNackDeadline(), due <= now,
                let nack = streams[index].pollNack(now: now) {
@@ -127,11 +255,14 @@ public struct MediaSession {
     /// The next thing to send, or nil when drained.
     public mutating func pollOutput() -> Output? { outputs.next() }
 
-    /// The earliest of the next report and the next NACK repeat.
+    /// The earliest of the next report, the next NACK repeat and the jitter buffers' timers.
     public func nextDeadline() -> Instant? {
         var deadline = nextReport
         for stream in streams {
             if let due = stream.nextNackDeadline() { deadline = deadline.map { min($0, due) } ?? due }
+        }
+        for receiver in receivers {
+            if let due = receiver.nextDeadline() { deadline = deadline.map { min($0, due) } ?? due }
         }
         return deadline
     }
@@ -142,7 +273,44 @@ public struct MediaSession {
         streams.firstIndex { $0.route.outboundSSRC == ssrc }
     }
 
+    private func sender(_ ssrc: SSRC) -> Int? {
+        senders.firstIndex { $0.layout.ssrc == ssrc }
+    }
+
+    private mutating func nackReceived(_ nack: GenericNack, now: Instant) {
+        if let index = outboundStream(nack.mediaSSRC) {
+            stats.nacksReceived += 1
+            for resend in streams[index].resend(for: nack, now: now) {
+                stats.packetsResent += 1
+                outputs.append(.rtp(mid: streams[index].route.outboundMid, packet: resend))
+            }
+        } else if let index = sender(nack.mediaSSRC) {
+            stats.nacksReceived += 1
+            for resend in senders[index].resend(for: nack, now: now) {
+                stats.packetsResent += 1
+                outputs.append(.rtp(mid: senders[index].layout.mid, packet: resend))
+            }
+        }
+    }
+
+    private mutating func senderReportReceived(_ report: SenderReport, now: Instant) {
+        if let index = streams.firstIndex(where: { $0.sourceSSRC == report.ssrc }) {
+            streams[index].senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: now)
+        }
+        if let index = receivers.firstIndex(where: { $0.remoteSSRC == report.ssrc }) {
+            receivers[index].senderReportReceived(ntpTimestamp: report.ntpTimestamp, now: now)
+            outputs.append(.event(.remoteSenderReport(RemoteSenderReport(
+                kind: receivers[index].layout.kind, ntpTimestamp: report.ntpTimestamp,
+                rtpTimestamp: report.rtpTimestamp))))
+        }
+    }
+
     private mutating func keyframeRequested(ssrc: SSRC, fir: Bool, now: Instant, into relays: inout [RTCPPacket]) {
+        if let index = sender(ssrc) {
+            stats.keyframeRequestsReceived += 1
+            senders[index].keyframeOwed = true
+            return
+        }
         guard let index = outboundStream(ssrc) else { return }
         stats.keyframeRequestsReceived += 1
         if let request = streams[index].relayKeyframeRequest(fir: fir, now: now) {
@@ -154,13 +322,14 @@ public struct MediaSession {
     /// Report blocks the other side sent about our streams: round trip (RFC 3550 §6.4.1) and its loss.
     private mutating func reportBlocksReceived(_ blocks: [ReportBlock], now: Instant) {
         for block in blocks {
-            guard let index = outboundStream(block.ssrc) else { continue }
+            let forwarded = outboundStream(block.ssrc), own = sender(block.ssrc)
+            guard forwarded != nil || own != nil else { continue }
             stats.remoteLossFraction = Double(block.fractionLost) / 256
-            if let rtt = ntp.roundTripTime(from: block, now: now) {
-                stats.roundTripMs = Double(rtt.components.seconds) * 1000
-                    + Double(rtt.components.attoseconds) / 1e15
-                streams[index].roundTripMeasured(rtt)
-            }
+            if let own, senders[own].layout.kind == .video { stats.videoLossFraction = stats.remoteLossFraction }
+            guard let rtt = ntp.roundTripTime(from: block, now: now) else { continue }
+            stats.roundTripMs = Double(rtt.components.seconds) * 1000 + Double(rtt.components.attoseconds) / 1e15
+            if let forwarded { streams[forwarded].roundTripMeasured(rtt) }
+            for index in receivers.indices { receivers[index].roundTripMeasured(rtt) }
         }
     }
 
@@ -171,8 +340,9 @@ public struct MediaSession {
     }
 
     private mutating func nextInterval() -> Duration {
-        let sending = streams.contains { $0.sending.hasSent }
-        let senders = (sending ? 1 : 0) + (streams.contains { $0.sourceSSRC != nil } ? 1 : 0)
+        let sending = streams.contains { $0.sending.hasSent } || senders.contains { $0.sending.hasSent }
+        let receiving = streams.contains { $0.sourceSSRC != nil } || receivers.contains { $0.remoteSSRC != nil }
+        let senders = (sending ? 1 : 0) + (receiving ? 1 : 0)
         return interval.randomized(members: 2, senders: senders, weSent: sending, using: &random)
     }
 
@@ -183,12 +353,17 @@ public struct MediaSession {
         for index in streams.indices {
             if let block = streams[index].makeReportBlock(now: now) { blocks.append(block) }
         }
-        var packets: [RTCPPacket] = []
-        for stream in streams where stream.sending.hasSent {
-            packets.append(.senderReport(stream.sending.makeSenderReport(now: now, clock: ntp,
-                                                                         reports: packets.isEmpty ? blocks : [])))
+        for index in receivers.indices {
+            if let block = receivers[index].makeReportBlock(now: now) { blocks.append(block) }
         }
-        let reporter = streams.first?.route.outboundSSRC ?? SSRC(1)
+        var packets: [RTCPPacket] = []
+        let sent = streams.map(\.sending) + senders.map(\.sending)
+        for sending in sent where sending.hasSent {
+            packets.append(.senderReport(sending.makeSenderReport(now: now, clock: ntp,
+                                                                  reports: packets.isEmpty ? blocks : [])))
+        }
+        let reporter = streams.first?.route.outboundSSRC ?? senders.first?.layout.ssrc
+            ?? receivers.first?.layout.localSSRC ?? SSRC(1)
         if packets.isEmpty { packets.append(.receiverReport(ReceiverReport(ssrc: reporter, reports: blocks))) }
         packets.append(.sourceDescription(SourceDescription(ssrc: reporter, cname: cname)))
         stats.reportsSent += 1
@@ -212,11 +387,13 @@ public struct MediaSession {
 
     private mutating func refreshSourceStats() {
         var expected: UInt64 = 0, lost: Int64 = 0
-        for stream in streams {
-            guard let reception = stream.reception else { continue }
+        let receptions = streams.map { ($0.route.kind == .video, $0.reception) }
+            + receivers.map { ($0.layout.kind == .video, $0.reception) }
+        for (isVideo, reception) in receptions {
+            guard let reception else { continue }
             expected += reception.packetsExpected
             lost += max(reception.cumulativeLost, 0)
-            if stream.route.kind == .video { stats.sourceJitterMs = Double(reception.jitter) * 1000 / 90_000 }
+            if isVideo { stats.sourceJitterMs = Double(reception.jitter) * 1000 / 90_000 }
         }
         stats.sourcePacketsExpected = expected
         stats.sourcePacketsLost = lost

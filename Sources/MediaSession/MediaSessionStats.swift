@@ -30,6 +30,26 @@ public struct MediaSessionStats: Sendable, Equatable {
     /// Interarrival jitter of the source's video in milliseconds (RFC 3550 §6.4.1), if any.
     public var sourceJitterMs: Double?
 
+    // An endpoint's own media (what it encodes and decodes).
+    /// Frames handed in to send (pictures and 20 ms of audio) that nothing could carry: the stream is not
+    /// negotiated to send.
+    public var framesRefused = 0
+    /// Encoded frames sent (VP8 frames, Opus packets), keyframes among them, and their RTP packets and bytes.
+    public var videoFramesSent = 0
+    public var audioFramesSent = 0
+    public var keyframesSent = 0
+    public var packetsSent = 0
+    public var bytesSent = 0
+    /// Complete video frames the jitter buffer handed to the decoder, and audio packets handed to it.
+    public var videoFramesReceived = 0
+    public var audioPacketsReceived = 0
+    /// Video frames the jitter buffer gave up on or withheld after a loss.
+    public var videoFramesDropped = 0
+    /// PLIs sent for our own decoding.
+    public var plisSent = 0
+    /// The fraction of our video the remote reported lost, last report (0...1).
+    public var videoLossFraction: Double?
+
     /// Empty statistics.
     public init() {}
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import DTLS
 import Foundation
 import Peer
+import MediaSession
 import PeerRuntime
 import RTP
 import SDP
@@ -98,7 +99,7 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         configuration.ice.relayOnly = iceOptions.relayOnly
         let peer = try Peer(configuration: configuration, random: SystemRandomNumberGenerator())
-        let runtime = MachineRuntime(machine: peer)
+        let runtime = MachineRuntime(machine: CallMachine(peer: peer))
         if let caFile = iceOptions.caFile { await runtime.trustCertificateAuthorities(inFile: caFile) }
         var bound: [TransportAddress] = []
         if allInterfaces {
@@ -109,7 +110,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
         }
         let localAddresses = bound
-        await runtime.withMachine { peer, now in
+        await runtime.withPeer { peer, now in
             for (index, address) in localAddresses.enumerated() {
                 peer.addLocalHostCandidate(address, interfaceIndex: index, now: now)
             }
@@ -126,14 +127,14 @@ struct ProbeCommand: AsyncParsableCommand {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
                 settings.recording = .init(directory: record, name: "remote")
             }
-            let callMedia = try CallMedia(runtime: runtime, configuration: settings)
+            let callMedia = try await CallMedia(runtime: runtime, configuration: settings)
             await tracker.setMedia(callMedia)
             media = callMedia
         }
         let consumer = Task { await tracker.consume(runtime.events) }
         let input = LineReader { candidate in
             do {
-                try await runtime.withMachine { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
+                try await runtime.withPeer { peer, now in try peer.addRemoteCandidate(candidate, now: now) }
             } catch {
                 printError("linkup probe: ignoring a candidate: \(error)")
             }
@@ -142,11 +143,11 @@ struct ProbeCommand: AsyncParsableCommand {
         let negotiatedAt: Instant
         if answer {
             let message = try await input.message(type: "offer")
-            negotiatedAt = try await runtime.withMachine { peer, now in
+            negotiatedAt = try await runtime.withPeer { peer, now in
                 try peer.setRemoteDescription(message.sdp, type: .offer, now: now)
                 return now
             }
-            let sdp = try await runtime.withMachine { peer, now in
+            let sdp = try await runtime.withPeer { peer, now in
                 let sdp = try peer.createAnswer()
                 try peer.setLocalDescription(sdp, type: .answer, now: now)
                 return sdp
@@ -154,7 +155,7 @@ struct ProbeCommand: AsyncParsableCommand {
             emit(["type": "answer", "sdp": sdp])
             await tracker.descriptionEmitted()
         } else {
-            let sdp = try await runtime.withMachine { peer, now in
+            let sdp = try await runtime.withPeer { peer, now in
                 let sdp = try peer.createOffer()
                 try peer.setLocalDescription(sdp, type: .offer, now: now)
                 return sdp
@@ -162,7 +163,7 @@ struct ProbeCommand: AsyncParsableCommand {
             emit(["type": "offer", "sdp": sdp])
             await tracker.descriptionEmitted()
             let message = try await input.message(type: "answer")
-            negotiatedAt = try await runtime.withMachine { peer, now in
+            negotiatedAt = try await runtime.withPeer { peer, now in
                 try peer.setRemoteDescription(message.sdp, type: .answer, now: now)
                 return now
             }
@@ -174,7 +175,7 @@ struct ProbeCommand: AsyncParsableCommand {
             await runtime.close()
             throw ExitCode.failure
         }
-        let (profile, kinds, pair) = await runtime.withMachine { peer, _ in
+        let (profile, kinds, pair) = await runtime.withPeer { peer, _ in
             (peer.negotiatedProfile?.description ?? "?",
              Dictionary(uniqueKeysWithValues: peer.transceivers.map { ($0.mid.rawValue, $0.kind.rawValue) }),
              peer.pathDescription)
@@ -197,21 +198,21 @@ struct ProbeCommand: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(1))
         }
         let stats = await tracker.snapshot()
-        let dropped = await runtime.withMachine { peer, _ in peer.droppedPackets }
-        let state = await runtime.withMachine { peer, _ in peer.connectionState.rawValue }
+        let dropped = await runtime.withPeer { peer, _ in peer.droppedPackets }
+        let state = await runtime.withPeer { peer, _ in peer.connectionState.rawValue }
         emit(["type": "stats", "received": stats, "dropped": dropped, "state": state, "sent": mediaMode ? 0 : packets])
 
         _ = try? await input.message(type: "bye", allowEOF: true)
-        await runtime.withMachine { peer, now in peer.close(now: now) }
+        await runtime.withPeer { peer, now in peer.close(now: now) }
         await runtime.close()
         consumer.cancel()
     }
 
     /// Sends `packets` RTP packets per sending section: a real Opus silence frame for audio (RFC 6716 §3.1,
     /// TOC 0xF8: CELT fullband 20 ms), and a small VP8-described payload for video (RFC 7741 §4.2).
-    func sendPackets(runtime: MachineRuntime<Peer>) async throws {
+    func sendPackets(runtime: MachineRuntime<CallMachine>) async throws {
         for index in 0..<packets {
-            try await runtime.withMachine { peer, _ in
+            try await runtime.withPeer { peer, _ in
                 for transceiver in peer.transceivers where transceiver.direction.sends && !transceiver.isStopped {
                     let isAudio = transceiver.kind == .audio
                     let payload: [UInt8] = isAudio ? [0xF8, 0xFF, 0xFE]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MediaSession
 import Peer
 import PeerRuntime
 import Wire
@@ -29,8 +30,8 @@ actor ProbeTracker: ChangeWaiting {
     /// Hands every event to `media` too (set before `consume` starts, so none is missed).
     func setMedia(_ media: CallMedia) { self.media = media }
 
-    func consume(_ events: AsyncStream<PeerEvent>) async {
-        for await event in events {
+    func consume(_ events: AsyncStream<CallEvent>) async {
+        for await case let .peer(event) in events {
             if let media { await media.handle(event) }
             switch event {
             case .connectionStateChanged(.connected):

@@ -44,6 +44,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
     var streams: [StreamID: any Channel] = [:]
     /// PEM files of certificate authorities trusted for TLS besides the system's.
     var additionalTrustRootFiles: [String] = []
+    /// See `divertEvents(_:)`.
+    var eventDiversion: (@Sendable (Machine.Event) -> Machine.Event?)?
 
     /// One UDP socket of the runtime.
     struct BoundSocket: Sendable {
@@ -93,6 +95,24 @@ public actor MachineRuntime<Machine: SansIOMachine> {
         let now = RuntimeClock.now()
         defer { drainOutputs(flush: true) }
         return try body(&machine, now)
+    }
+
+    /// Runs `body` on the machine on the event loop, later and in submission order, without the caller waiting:
+    /// how a codec thread hands its results back (one loop task per result, no `Task` and no `await`).
+    public nonisolated func enqueue(_ body: @escaping @Sendable (inout Machine, Instant) -> Void) {
+        eventLoop.execute { [weak self] in
+            self?.assumeIsolated { runtime in
+                guard !runtime.isClosed else { return }
+                runtime.withMachine { machine, now in body(&machine, now) }
+            }
+        }
+    }
+
+    /// Events the owner takes on the loop as they happen, before they reach `events`: `divert` returns nil for an
+    /// event it took (handing codec work to a worker's bounded queue, say) and the event itself otherwise. It runs
+    /// on the event loop and must not block.
+    public func divertEvents(_ divert: @escaping @Sendable (Machine.Event) -> Machine.Event?) {
+        eventDiversion = divert
     }
 
     /// The addresses of the open sockets, in the order they were bound: what to announce as host candidates.
@@ -162,7 +182,8 @@ public actor MachineRuntime<Machine: SansIOMachine> {
             case let .transmit(datagram):
                 if !isClosed { send(datagram) }
             case let .event(event):
-                if case .dropped = eventSink.yield(event) { eventDropped() }
+                guard let kept = eventDiversion.map({ $0(event) }) ?? event else { continue }
+                if case .dropped = eventSink.yield(kept) { eventDropped() }
             case let .stream(command):
                 if !isClosed { perform(command) }
             }

@@ -95,7 +95,7 @@ actor CallLeg: ChangeWaiting {
     private func startConsuming() {
         let events = runtime.events
         consumer = Task { [weak self] in
-            for await event in events { await self?.handle(event) }
+            for await case let .peer(event) in events { await self?.handle(event) }
         }
     }
 

@@ -136,7 +136,7 @@ actor MediaRegistry {
             active[leg.remoteID] = (leg, .forwarding(startedAt: RuntimeClock.now()))
         } else {
             let configuration = try plan.configuration(remoteName: leg.remoteName, remoteID: leg.remoteID)
-            let media = try CallMedia(runtime: leg.runtime, configuration: configuration)
+            let media = try await CallMedia(runtime: leg.runtime, configuration: configuration)
             active[leg.remoteID] = (leg, .endpoint(media))
             await leg.attach(media)
             // Media starts once the path is up: a keyframe sent before DTLS completes would be lost.

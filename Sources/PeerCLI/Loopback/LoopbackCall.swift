@@ -1,4 +1,5 @@
 import Foundation
+import MediaSession
 import Peer
 import PeerRuntime
 import SDP
@@ -8,7 +9,7 @@ import Wire
 /// negotiated directly, sending test-pattern video and a tone both ways through a path that loses `loss` of the
 /// datagrams each side sends. Each side's media is a `CallMedia`, as in a real call.
 struct LoopbackCall {
-    typealias Runtime = MachineRuntime<LossyMachine<Peer>>
+    typealias Runtime = MachineRuntime<LossyMachine<CallMachine>>
 
     var format: VideoFormat
     var duration: Double
@@ -25,33 +26,34 @@ struct LoopbackCall {
 
     func run() async throws -> LoopbackReport {
         let cpuStart = processCPUSeconds()
-        let a = Runtime(machine: LossyMachine(try Peer(random: SystemRandomNumberGenerator()), loss: loss, seed: 1))
-        let b = Runtime(machine: LossyMachine(try Peer(random: SystemRandomNumberGenerator()), loss: loss, seed: 2))
+        let a = Runtime(machine: LossyMachine(CallMachine(peer: try Peer(random: SystemRandomNumberGenerator())), loss: loss, seed: 1))
+        let b = Runtime(machine: LossyMachine(CallMachine(peer: try Peer(random: SystemRandomNumberGenerator())), loss: loss, seed: 2))
         for runtime in [a, b] {
             let address = try await runtime.bind(.v4(127, 0, 0, 1))
             await runtime.withMachine { machine, now in
-                machine.machine.addLocalHostCandidate(address, now: now)
-                machine.machine.finishGathering(now: now)
+                machine.machine.peer.addLocalHostCandidate(address, now: now)
+                machine.machine.peer.finishGathering(now: now)
             }
         }
         let negotiationStart = RuntimeClock.now()
         let offer = try await a.withMachine { machine, now in
-            let sdp = try machine.machine.createOffer()
-            try machine.machine.setLocalDescription(sdp, type: .offer, now: now)
+            let sdp = try machine.machine.peer.createOffer()
+            try machine.machine.peer.setLocalDescription(sdp, type: .offer, now: now)
             return sdp
         }
         let answer = try await b.withMachine { machine, now in
-            try machine.machine.setRemoteDescription(offer, type: .offer, now: now)
-            let sdp = try machine.machine.createAnswer()
-            try machine.machine.setLocalDescription(sdp, type: .answer, now: now)
+            try machine.machine.peer.setRemoteDescription(offer, type: .offer, now: now)
+            let sdp = try machine.machine.peer.createAnswer()
+            try machine.machine.peer.setLocalDescription(sdp, type: .answer, now: now)
             return sdp
         }
         try await a.withMachine { machine, now in
-            try machine.machine.setRemoteDescription(answer, type: .answer, now: now)
+            try machine.machine.peer.setRemoteDescription(answer, type: .answer, now: now)
         }
 
         // A sends 440 Hz, B 660 Hz; each knows the other's tone, so it can measure the SNR of what it hears.
-        let sides = try [makeSide("A", a, tone: 440, remoteTone: 660), makeSide("B", b, tone: 660, remoteTone: 440)]
+        let sides = [try await makeSide("A", a, tone: 440, remoteTone: 660),
+                     try await makeSide("B", b, tone: 660, remoteTone: 440)]
         let consumers = sides.map { side in Task { await side.media.consume(side.runtime.events) } }
         defer { consumers.forEach { $0.cancel() } }
 
@@ -88,7 +90,7 @@ struct LoopbackCall {
             let counts = await side.runtime.withMachine { machine, _ in (machine.dropped, machine.passed) }
             dropped += counts.0
             passed += counts.1
-            await side.runtime.withMachine { machine, now in machine.machine.close(now: now) }
+            await side.runtime.withMachine { machine, now in machine.machine.peer.close(now: now) }
             await side.runtime.close()
         }
         return LoopbackReport(format: format, duration: elapsed, loss: loss, setupMs: setup.milliseconds,
@@ -96,11 +98,11 @@ struct LoopbackCall {
                               cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
-    private func makeSide(_ name: String, _ runtime: Runtime, tone: Double, remoteTone: Double) throws -> Side {
+    private func makeSide(_ name: String, _ runtime: Runtime, tone: Double, remoteTone: Double) async throws -> Side {
         var configuration = CallMediaConfiguration(video: .testPattern(format), audio: .tone(tone))
         configuration.videoBitrate = bitrate
         configuration.remoteToneFrequency = remoteTone
-        return Side(name: name, runtime: runtime, media: try CallMedia(runtime: runtime, configuration: configuration))
+        return Side(name: name, runtime: runtime, media: try await CallMedia(runtime: runtime, configuration: configuration))
     }
 
     private func waitForConnection(_ sides: [Side], since start: Instant) async -> Duration? {

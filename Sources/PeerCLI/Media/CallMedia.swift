@@ -1,53 +1,62 @@
 import Foundation
 import Media
+import MediaSession
 import Peer
 import PeerRuntime
 import RTP
+import Synchronization
 import Wire
 
-/// The media of one call at one endpoint: one `Peer` in its runtime, sending video and audio from the configured
-/// sources and receiving the remote's. The send half (`CallMediaSender`) encodes (or reads, or echoes) frames,
-/// packetizes them, keeps a retransmission history that answers NACKs with RTX and a keyframe on PLI/FIR, and
-/// sends sender reports for both streams. The receive half (`CallMediaReceiver`) runs video through the jitter
-/// buffer (NACK, PLI) into the VP8 decoder and audio through the Opus decoder with FEC/concealment, records both
-/// when asked, measures what it can, and sends receiver report blocks. The halves are actors of their own so
-/// encoding and decoding run in parallel.
+/// The owner side of one call's media at one endpoint: the sources that feed the engine, the codec threads, and
+/// the numbers. The engine itself — packetizing, the retransmission history that answers NACKs, keyframes on
+/// PLI/FIR, the jitter buffer with its NACKs and PLIs, sender and receiver reports — is the call's `MediaSession`,
+/// inside its `CallMachine` on the call's event loop. This actor only:
+/// - runs the configured sources on their clocks and hands pictures and audio to the engine (pre-encoded files go
+///   straight in as encoded frames);
+/// - runs the codecs the engine asks for (`CallCodecs`), recording and measuring on their threads;
+/// - follows the peer's state, and reports the engine's counters with the codecs' measurements.
 ///
-/// Feed it the peer's events (`consume(_:)` or `handle(_:)`), then `run(until:)` (or `start()`) drives the media
-/// clocks, and `stop()` finalizes recordings and returns the summary. `linkup loopback`, `call`, `bot` and `probe`
-/// all use it.
+/// `run(until:)` (or `start()`) drives the sources; `stop()` finalizes recordings and returns the summary.
+/// `linkup loopback`, `call`, `bot` and `probe` all use it.
 actor CallMedia {
-    let transport: MediaTransport
     let configuration: CallMediaConfiguration
     /// When this endpoint was created: the origin of the summary's "connected" and "first frame" times.
     let createdAt: Instant
-    let sender: CallMediaSender
-    let receiver: CallMediaReceiver
-    var layoutKnown = false
+    private let call: CallAccess
+    private let codecs: CallCodecs
+    private let sources: MediaSources
+    /// Whether the engine forwards what it receives (echo) rather than sending sources of its own.
+    private let echoes: Bool
     var mediaStart: Instant?
-    var nextReport: Instant?
     var runTask: Task<Void, Never>?
     var isStopped = false
     /// When the peer reported `connected`, and why it failed if it did.
     private(set) var connectedAt: Instant?
     private(set) var failure: String?
 
-    /// A media endpoint for the peer inside `runtime` (a `Peer`, or a `Peer` behind `LossyMachine`). Opens the
-    /// codecs and the files named in `configuration`; throws when a file cannot be read or a codec not created.
-    init<Machine: PeerHostingMachine>(runtime: MachineRuntime<Machine>, configuration: CallMediaConfiguration,
-                                      ntp: NTPClock = CallMedia.wallClock()) throws {
-        try self.init(transport: MediaTransport(runtime: runtime), configuration: configuration, ntp: ntp)
-    }
-
-    /// A media endpoint over any transport (tests pass closures that record what would be sent).
-    init(transport: MediaTransport, configuration: CallMediaConfiguration, ntp: NTPClock = CallMedia.wallClock())
-        throws
-    {
-        self.transport = transport
+    /// A media endpoint for the call inside `runtime` (a `CallMachine`, or one behind `LossyMachine`): opens the
+    /// codecs and files named in `configuration`, starts the call's engine (as an endpoint, or as an echo that
+    /// decodes what it forwards), and takes the engine's codec work off the call's events. Throws when a file
+    /// cannot be read or a codec not created.
+    init<Machine: CallHostingMachine>(runtime: MachineRuntime<Machine>, configuration: CallMediaConfiguration,
+                                      ntp: NTPClock = CallMedia.wallClock()) async throws {
+        let call = CallAccess(runtime: runtime)
+        self.call = call
         self.configuration = configuration
         createdAt = RuntimeClock.now()
-        sender = try CallMediaSender(transport: transport, configuration: configuration, ntp: ntp)
-        receiver = try CallMediaReceiver(transport: transport, configuration: configuration, ntp: ntp, sender: sender)
+        codecs = try CallCodecs(call: call, configuration: configuration, ntp: ntp)
+        sources = try MediaSources(configuration: configuration, call: call)
+        echoes = configuration.video == .echo || configuration.audio == .echo
+        let codecs = codecs
+        await call.divert { codecs.take($0) }
+        let echoes = echoes
+        await call.perform { machine, _ in
+            if echoes {
+                machine.startEcho(ntp: ntp, decoding: true, random: SystemRandomNumberGenerator())
+            } else {
+                machine.startEndpoint(ntp: ntp, random: SystemRandomNumberGenerator())
+            }
+        }
     }
 
     /// This machine's wall clock (the system's real time) as an NTP clock anchored at the runtime's clock now.
@@ -58,61 +67,46 @@ actor CallMedia {
 
     // MARK: Events
 
-    /// Follows the peer's events until the stream ends (or the task is cancelled).
-    func consume(_ events: AsyncStream<PeerEvent>) async {
+    /// Follows the call's events until the stream ends (or the task is cancelled).
+    func consume(_ events: AsyncStream<CallEvent>) async {
         for await event in events {
-            await handle(event)
+            if case let .peer(event) = event { handle(event) }
             if Task.isCancelled { break }
         }
     }
 
-    /// Takes one event of the peer: connection state, RTP of the audio or video section, RTCP. Other events are
-    /// ignored, so the owner can pass every event.
-    func handle(_ event: PeerEvent) async {
+    /// Takes one event of the peer: the connection state and failures matter here; RTP and RTCP go to the
+    /// engine inside the call and never come this way.
+    func handle(_ event: PeerEvent) {
         switch event {
         case .connectionStateChanged(.connected):
             if connectedAt == nil { connectedAt = RuntimeClock.now() }
-            await refreshLayout()
         case let .failed(error):
             failure = error.description
-        case let .rtp(mid, packet):
-            if !layoutKnown { await refreshLayout() }
-            await receiver.receive(packet, mid: mid)
-            await deadlineMayHaveMoved()
-        case let .rtcp(bytes):
-            await receiver.receiveRTCP(bytes)
         default:
             break
         }
     }
 
-    /// Reads which sections carry audio and video from the peer (after negotiation).
-    func refreshLayout() async {
-        let layout = await transport.layout()
-        guard layout.videoMid != nil || layout.audioMid != nil else { return }
-        layoutKnown = true
-        await sender.setLayout(layout)
-        await receiver.setLayout(layout)
-    }
+    // MARK: Sources
 
-    // MARK: Clocks
-
-    /// Sends media from the configured sources until `sendingUntil` (default: `end`), and runs the receive timers
-    /// and the reports until `end` (nil: until cancelled or stopped).
+    /// Sends media from the configured sources until `sendingUntil` (default: `end`), and keeps receiving until
+    /// `end` (nil: until cancelled or stopped).
     func run(until end: Instant?, sendingUntil: Instant? = nil) async {
-        await refreshLayout()
         let start = RuntimeClock.now()
         if mediaStart == nil { mediaStart = start }
-        await sender.startMedia(at: start)
-        if nextReport == nil { nextReport = start + configuration.reportInterval / 2 }
+        let sources = sources
         let sendEnd = sendingUntil ?? end
-        let sender = sender
-        let sendsVideo = await sender.hasVideoSource, sendsAudio = await sender.hasAudioSource
         await withTaskGroup(of: Void.self) { group in
-            if sendsVideo { group.addTask { await sender.videoLoop(until: sendEnd) } }
-            if sendsAudio { group.addTask { await sender.audioLoop(until: sendEnd) } }
-            group.addTask { await self.tickLoop(until: end) }
+            if !echoes {
+                group.addTask { await sources.videoLoop(until: sendEnd) }
+                group.addTask { await sources.audioLoop(until: sendEnd) }
+            }
+            if let end { group.addTask { await sleep(until: end) } }
         }
+        guard end == nil else { return }
+        // Until cancelled: receiving goes on inside the call and on the codec threads.
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
     }
 
     /// Runs `run(until: nil)` in a task of its own; `stop()` ends it.
@@ -121,95 +115,46 @@ actor CallMedia {
         runTask = Task { await self.run(until: nil) }
     }
 
-    /// The timer of the receive half and the reports: sleeps until the earliest deadline (the jitter buffer's
-    /// NACK, give-up and keyframe timers, the next report), never polling. A packet that brings a deadline
-    /// forward wakes it early (`deadlineMayHaveMoved()`).
-    private func tickLoop(until end: Instant?) async {
-        while !Task.isCancelled, !isStopped, end.map({ RuntimeClock.now() < $0 }) ?? true {
-            var deadline = nextReport ?? RuntimeClock.now() + configuration.reportInterval
-            if let due = await receiver.nextDeadline() { deadline = min(deadline, due) }
-            if let end { deadline = min(deadline, end) }
-            scheduledWake = deadline
-            let sleeper = Task { await sleep(until: deadline) }
-            timerSleep = sleeper
-            await sleeper.value
-            timerSleep = nil
-            await tick()
-        }
-    }
-
-    /// The sleeping timer task and when it wakes, so a received packet can wake it sooner.
-    private var timerSleep: Task<Void, Never>?
-    private var scheduledWake: Instant?
-
-    /// After a packet: if the receive half now wants the timer sooner than planned, wake the timer loop.
-    func deadlineMayHaveMoved() async {
-        guard let scheduledWake, let sleeper = timerSleep, let due = await receiver.nextDeadline(), due < scheduledWake
-        else { return }
-        sleeper.cancel()
-    }
-
-    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats) and sends reports when due.
-    func tick() async {
-        await receiver.tick()
-        let now = RuntimeClock.now()
-        if let due = nextReport, now >= due {
-            nextReport = due + configuration.reportInterval
-            await sendReports()
-        }
-    }
-
-    /// Sender reports for what we send, with report blocks about what we receive (a receiver report when we send
-    /// nothing), in one compound packet (RFC 3550 §6.1).
-    func sendReports() async {
-        let now = RuntimeClock.now()
-        let blocks = await receiver.reportBlocks(now: now)
-        let packets = await sender.reports(blocks: blocks, now: now)
-        guard !packets.isEmpty else { return }
-        await transport.sendRTCP(RTCPCompound(packets: packets).encoded)
-    }
-
     /// Stops sending and receiving, finalizes the recordings and returns what the call measured.
     func stop() async -> CallMediaSummary {
         if !isStopped {
             isStopped = true
-            await sender.stop()
+            sources.stop()
             runTask?.cancel()
             await runTask?.value
-            await receiver.stop()
+            codecs.finish()
         }
         return await summary()
     }
 
     // MARK: Results
 
-    /// Both halves' statistics together.
+    /// The engine's counters with the codecs' measurements.
     var stats: CallMediaStats {
         get async {
-            let sent = await sender.stats
-            var stats = CallMediaStats.direction(sender: sent, receiver: await receiver.currentStats())
-            stats.nacksReceived = sent.nacksReceived
-            stats.keyframeRequestsReceived = sent.keyframeRequestsReceived
-            stats.plisSent += sent.plisSent  // keyframe requests an echo forwarded
+            let engine = await call.stats() ?? MediaSessionStats()
+            let measured = codecs.measurements.withLock { $0 }
+            var stats = CallMediaStats(engine: engine, measured: measured, echoes: echoes)
+            stats.decodeQueueDrops = codecs.decodeQueueDrops
             return stats
         }
     }
 
     /// When the first remote video frame was decoded (call set-up ends there for a viewer).
-    var firstVideoDecodedAt: Instant? { get async { await receiver.firstVideoDecodedAt } }
+    var firstVideoDecodedAt: Instant? { codecs.measurements.withLock { $0.firstVideoDecodedAt } }
     /// When the first remote audio frame was decoded.
-    var firstAudioDecodedAt: Instant? { get async { await receiver.firstAudioDecodedAt } }
+    var firstAudioDecodedAt: Instant? { codecs.measurements.withLock { $0.firstAudioDecodedAt } }
 
     /// The summary so far (the final one once stopped).
     func summary() async -> CallMediaSummary {
         let end = RuntimeClock.now()
-        let firstVideo = await firstVideoDecodedAt, firstAudio = await firstAudioDecodedAt
+        let firstVideo = firstVideoDecodedAt, firstAudio = firstAudioDecodedAt
         return CallMediaSummary(
             stats: await stats, duration: (end - (mediaStart ?? createdAt)).milliseconds / 1000,
             setupMs: connectedAt.map { ($0 - createdAt).milliseconds },
             firstVideoMs: firstVideo.map { ($0 - createdAt).milliseconds },
             firstAudioMs: firstAudio.map { ($0 - createdAt).milliseconds },
-            recording: await receiver.recordingSummary())
+            recording: codecs.recordingSummary(configuration.recording))
     }
 
     /// One short line of the current numbers, for a live display.

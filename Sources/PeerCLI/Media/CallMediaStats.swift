@@ -1,4 +1,5 @@
 import Foundation
+import MediaSession
 import Wire
 
 /// Counters and measurements of one call's media at one endpoint: what it sent, and what it received from the
@@ -46,6 +47,43 @@ struct CallMediaStats: Sendable {
     var receivedJitterMs: Double?
     /// How much later than its audio the remote's video is played here, in ms (from SR NTP times).
     var avSyncOffsetMs: Double?
+
+    init() {}
+
+    /// The engine's counters (`MediaSession`) joined with what the codec threads measured. An echo's "sent"
+    /// frames are the frames it forwarded (every complete frame it received goes back).
+    init(engine: MediaSessionStats, measured: MediaMeasurements, echoes: Bool) {
+        videoFramesSent = echoes ? engine.videoFramesReceived : engine.videoFramesSent
+        audioFramesSent = echoes ? engine.audioPacketsReceived : engine.audioFramesSent
+        bytesSent = echoes ? engine.bytesForwarded : engine.bytesSent
+        packetsSent = echoes ? engine.packetsForwarded : engine.packetsSent
+        packetsRetransmitted = engine.packetsResent
+        keyframesSent = engine.keyframesSent
+        encodeSeconds = measured.encodeSeconds
+        rttMs = engine.roundTripMs
+        fractionLost = engine.videoLossFraction ?? engine.remoteLossFraction
+        nacksReceived = engine.nacksReceived
+        keyframeRequestsReceived = engine.keyframeRequestsReceived
+        packetsReceived = engine.packetsReceived
+        bytesReceived = engine.bytesReceived
+        videoFramesReceived = engine.videoFramesReceived
+        videoFramesDecoded = measured.videoFramesDecoded
+        videoFramesDropped = engine.videoFramesDropped
+        psnrSum = measured.psnrSum
+        psnrCount = measured.psnrCount
+        latenciesMs = measured.latenciesMs
+        audioFramesReceived = measured.audioFramesDecoded
+        audioFramesConcealed = measured.audioFramesConcealed
+        audioPacketsLate = measured.audioPacketsLate
+        snrSum = measured.snrSum
+        snrCount = measured.snrCount
+        nacksSent = engine.nacksSent
+        plisSent = engine.plisSent + engine.keyframeRequestsRelayed
+        decodeSeconds = measured.decodeSeconds
+        receivedLossFraction = engine.sourceLossFraction
+        receivedJitterMs = engine.sourceJitterMs
+        avSyncOffsetMs = measured.sync.offsetMs
+    }
 
     var averagePSNR: Double? { psnrCount > 0 ? psnrSum / Double(psnrCount) : nil }
     var averageSNR: Double? { snrCount > 0 ? snrSum / Double(snrCount) : nil }

@@ -1,12 +1,7 @@
 import Media
+import MediaSession
 import PeerRuntime
 import Wire
-
-/// One received VP8 frame for the decoder thread.
-struct VideoDecodeJob: Sendable {
-    var frame: [UInt8]
-    var rtpTimestamp: UInt32
-}
 
 /// What the decoder thread measured for one frame.
 struct VideoDecodeOutcome: Sendable {
@@ -34,7 +29,7 @@ struct VideoDecodeState {
     }
 
     /// Decodes one frame and measures it (frame number and capture time read from the test pattern's code).
-    mutating func decode(_ job: VideoDecodeJob) -> VideoDecodeOutcome {
+    mutating func decode(_ job: VideoDecodeRequest) -> VideoDecodeOutcome {
         let started = processThreadCPU()
         let decoded = try? decoder?.decode(job.frame)
         let now = RuntimeClock.now()

@@ -41,7 +41,17 @@ public struct VideoJitterBuffer {
         self.nackInterval = nackInterval
     }
 
-    private let nackInterval: Duration
+    /// How often a missing packet is asked for again: about one round trip, so a repeat does not go out before
+    /// the answer to the last one could arrive.
+    public var nackInterval: Duration {
+        didSet { nack?.retryInterval = nackInterval }
+    }
+
+    /// Asks the sender for a keyframe (PLI, at most one per `KeyframeRequester.minInterval`): the decoder lost
+    /// frames it could not repair, for instance because it fell behind and dropped them.
+    public mutating func requestKeyframe() {
+        keyframes?.requestKeyframe()
+    }
 
     /// Takes one packet of the stream, or an RTX copy of one.
     public mutating func receive(_ received: RTPPacket, now: Instant) {

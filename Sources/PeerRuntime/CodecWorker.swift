@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// The codec's state (a decoder, say, which is not `Sendable`) is made on the worker thread by `makeState` and never
 /// leaves it.
-final class CodecWorker<Job: Sendable>: Sendable {
+public final class CodecWorker<Job: Sendable>: Sendable {
     private struct Queue {
         var jobs: [Job] = []
         var dropped = 0
@@ -19,10 +19,10 @@ final class CodecWorker<Job: Sendable>: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     /// Jobs waiting at most; one more may be in the codec.
-    let capacity: Int
+    public let capacity: Int
 
     /// Starts the worker thread; `handle` runs there for each job, with the state `makeState` made there.
-    init<State>(name: String, capacity: Int, makeState: @escaping @Sendable () -> State,
+    public init<State>(name: String, capacity: Int, makeState: @escaping @Sendable () -> State,
                 handle: @escaping @Sendable (inout State, Job) -> Void) {
         self.capacity = max(capacity, 1)
         // The thread keeps the worker alive until `finish()` ends it.
@@ -54,7 +54,7 @@ final class CodecWorker<Job: Sendable>: Sendable {
 
     /// Queues `job`; returns false when the queue was full and its oldest job was dropped to make room.
     @discardableResult
-    func submit(_ job: Job) -> Bool {
+    public func submit(_ job: Job) -> Bool {
         let droppedOne = queue.withLock { queue -> Bool? in
             guard !queue.finishing else { return nil }
             var dropped = false
@@ -73,12 +73,12 @@ final class CodecWorker<Job: Sendable>: Sendable {
     }
 
     /// Jobs dropped so far because the codec fell behind.
-    var dropped: Int { queue.withLock { $0.dropped } }
+    public var dropped: Int { queue.withLock { $0.dropped } }
     /// Jobs handled so far.
-    var handled: Int { queue.withLock { $0.handled } }
+    public var handled: Int { queue.withLock { $0.handled } }
 
     /// Handles what is queued, then ends the thread; waits up to `timeout` for it. Later jobs are refused.
-    func finish(timeout: Duration = .seconds(5)) {
+    public func finish(timeout: Duration = .seconds(5)) {
         let first = queue.withLock { queue -> Bool in
             defer { queue.finishing = true }
             return !queue.finishing

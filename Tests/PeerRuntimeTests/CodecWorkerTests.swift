@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 
-@testable import PeerCLI
+import PeerRuntime
 
 /// The codec thread's queue keeps only the newest frames when the codec falls behind, and counts what it drops.
 @Suite struct CodecWorkerTests {
