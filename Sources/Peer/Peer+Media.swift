@@ -69,11 +69,13 @@ extension Peer {
     }
 
     /// The outbound SRTP context and the selected path, once connected; otherwise an invalid-state error saying
-    /// `message`.
+    /// `message`. A `disconnected` path still carries media: consent has not expired yet (RFC 7675 §5.1 stops
+    /// sending only then), and the NACKs and PLIs that repair an outage must leave the moment it ends.
     private func connectedOutbound(_ message: @autoclosure () -> String) throws(PeerError)
         -> (PeerSRTPContext, (local: TransportAddress, remote: TransportAddress))
     {
-        guard connectionState == .connected, let context = outbound, let path = mediaPath else {
+        guard connectionState == .connected || connectionState == .disconnected, let context = outbound,
+              let path = mediaPath else {
             throw PeerError(.invalidState, message())
         }
         return (context, path)

@@ -47,6 +47,7 @@ enum ForwardingFixtures {
             switch output {
             case let .rtp(mid, packet): rtp.append((mid, packet))
             case let .rtcp(bytes): rtcp += (try? RTCPCompound(parsing: bytes[...]).packets) ?? []
+            case .event: break
             }
         }
         return (rtp, rtcp)
