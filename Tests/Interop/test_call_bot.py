@@ -192,3 +192,26 @@ def test_missing_camera_or_file_fails_before_calling(server):
         status, summary, log = run_call(server.url, "bad-room", *arguments, timeout=30)
         assert status == 1, log
         assert sentence in log, log
+
+
+def test_a_large_signaling_message_does_not_drop_the_bots_connection(server):
+    """A relayed message bigger than WSClient's default 16 KiB frame limit (a 60 kB offer here; a join
+    acknowledgement listing hundreds of participants in real life) reaches `linkup bot` without closing its
+    WebSocket: the bot refuses the offer (it is not SDP) but neither reconnects nor misses the call that follows."""
+    from signaling_raw import RawSocket
+
+    with linkup_bot(server.url, "big-room", "echo") as bot:
+        sender = RawSocket(server.url)
+        try:
+            sender.connect({})
+            joined = sender.call("join", {"room": "big-room", "name": "talker"})
+            bot_id = next(peer["id"] for peer in joined["peers"] if peer["name"] == bot.name)
+            assert sender.call("offer", {"to": bot_id, "sdp": "v=0\r\n" + "a=x\r\n" * 12_000}).get("ok")
+            time.sleep(0.5)
+        finally:
+            sender.close()
+        status, summary, log = run_call(server.url, "big-room", "--to", bot.name, "--duration", "2")
+        assert status == 0, log
+        assert media(summary)["videoFramesDecoded"] > 0, summary
+        lost = [line for line in bot.log if "connection lost" in line or "reconnect" in line]
+        assert not lost, "".join(bot.log)

@@ -28,7 +28,7 @@ public final class NativeSRTPContext {
     }
 
     /// Per-SSRC state (RFC 3711 §3.2.3: a cryptographic context per SSRC).
-    private struct Stream {
+    struct Stream {
         var rtp = SRTPReplayWindow()
         var rtcp = SRTPReplayWindow(highest: SRTPReplayWindow.size - 1)
         var rtcpIndex: UInt32 = 0
@@ -40,10 +40,11 @@ public final class NativeSRTPContext {
     /// Where the SSRC goes in the IV: byte 4 of the AES-CM counter block, byte 2 of the 12-byte GCM IV; the
     /// 48-bit index follows it in both (RFC 3711 §4.1.1, RFC 7714 §8.1, §9.1).
     private let ssrcOffset: Int
-    private var streams: [UInt32: Stream] = [:]
+    /// Per-SSRC state (internal, so tests can start a stream near the end of its SRTCP index space).
+    var streams: [UInt32: Stream] = [:]
 
     /// The largest SRTCP index (31 bits, RFC 3711 §3.4).
-    private static let maximumRTCPIndex: UInt32 = 0x7FFF_FFFF
+    static let maximumRTCPIndex: UInt32 = 0x7FFF_FFFF
 
     /// A context for `profile` keyed with a master key and salt (RFC 3711 §4.3 key derivation, RFC 7714 §11).
     public init(profile: SRTPProfile, masterKey: [UInt8], masterSalt: [UInt8], direction: Direction)
