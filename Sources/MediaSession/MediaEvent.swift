@@ -9,7 +9,7 @@ public enum MediaEvent: Sendable {
     /// Encode this picture and hand the result back with `MediaSession.videoEncoded(_:isKeyframe:captureTime:now:)`.
     case encodeVideo(VideoEncodeRequest)
     /// Encode these 20 ms and hand the packet back with `MediaSession.audioEncoded(_:samples:captureTime:now:)`.
-    case encodeAudio(AudioFrame)
+    case encodeAudio(AudioEncodeRequest)
     /// Decode one complete VP8 frame of the remote (in order; the jitter buffer withholds broken chains). When the
     /// decoder had to drop frames to keep up, tell the session (`requestKeyframe(now:)`).
     case decodeVideo(VideoDecodeRequest)
@@ -20,17 +20,66 @@ public enum MediaEvent: Sendable {
     case remoteSenderReport(RemoteSenderReport)
 }
 
+/// What the engine wants from the video encoder now: the rate the path carries, and how far to scale pictures
+/// down to spend it well (draft-ietf-rmcat-gcc-02 gives the rate; the picture size is the encoder's side).
+public struct VideoEncoderTarget: Sendable, Equatable {
+    /// Target bitrate in bits per second (VP8 `rc_target_bitrate`).
+    public var bitrate: Int
+    /// Pictures are scaled down by this divisor in each dimension (1: as captured, 2: half width and height).
+    public var scaleDivisor: Int
+    /// Pictures beyond this rate are not encoded (the engine skips them before asking).
+    public var maxFrameRate: Int
+
+    /// A target.
+    public init(bitrate: Int, scaleDivisor: Int = 1, maxFrameRate: Int = 30) {
+        self.bitrate = bitrate
+        self.scaleDivisor = max(scaleDivisor, 1)
+        self.maxFrameRate = max(maxFrameRate, 1)
+    }
+}
+
+/// What the engine wants from the Opus encoder now.
+public struct AudioEncoderTarget: Sendable, Equatable {
+    /// Target bitrate in bits per second.
+    public var bitrate: Int
+    /// The loss the encoder should expect, in percent (0...100): more means more in-band FEC (RFC 6716 §2.1.7).
+    public var packetLossPercent: Int
+
+    /// A target.
+    public init(bitrate: Int, packetLossPercent: Int) {
+        self.bitrate = bitrate
+        self.packetLossPercent = min(max(packetLossPercent, 0), 100)
+    }
+}
+
 /// One picture to encode.
 public struct VideoEncodeRequest: Sendable {
     /// The picture, with its capture time.
     public var frame: VideoFrame
     /// Whether it must be a keyframe: the remote asked (PLI, FIR), or nothing reached it yet.
     public var forceKeyframe: Bool
+    /// The rate and scale to encode at; nil: the encoder's own configuration.
+    public var target: VideoEncoderTarget?
 
     /// A request for `frame`.
-    public init(frame: VideoFrame, forceKeyframe: Bool) {
+    public init(frame: VideoFrame, forceKeyframe: Bool, target: VideoEncoderTarget? = nil) {
         self.frame = frame
         self.forceKeyframe = forceKeyframe
+        self.target = target
+    }
+}
+
+/// 20 ms of audio to encode.
+public struct AudioEncodeRequest: Sendable {
+    /// The samples, with their capture time.
+    public var frame: AudioFrame
+    /// The rate and expected loss to encode with; nil: the encoder's own configuration.
+    public var target: AudioEncoderTarget?
+
+    /// A request for `frame`.
+    public init(frame: AudioFrame, target: AudioEncoderTarget? = nil) {
+        self.frame = frame
+        self.target = target
     }
 }
 

@@ -46,6 +46,11 @@ public struct MediaSession {
     private var nextReport: Instant?
     /// What the session counted so far.
     public private(set) var stats = MediaSessionStats()
+    /// What the encoders are asked for (nil: their own configuration).
+    public private(set) var videoTarget: VideoEncoderTarget?
+    public private(set) var audioTarget: AudioEncoderTarget?
+    /// The capture time of the last picture sent to the encoder, for `VideoEncoderTarget.maxFrameRate`.
+    private var lastEncodedCapture: Instant?
 
     /// A forwarding session for `routes`.
     ///
@@ -101,25 +106,42 @@ public struct MediaSession {
 
     // MARK: Send pipeline
 
-    /// A picture to send: asks the owner to encode it (`MediaEvent.encodeVideo`), as a keyframe when one is owed.
-    /// Refused (and counted) when no video is sent.
+    /// Sets what the encoders are asked for from the next frame on (congestion control calls this).
+    public mutating func setEncoderTargets(video: VideoEncoderTarget?, audio: AudioEncoderTarget?) {
+        videoTarget = video
+        audioTarget = audio
+    }
+
+    /// A picture to send: asks the owner to encode it (`MediaEvent.encodeVideo`) at the current target, as a
+    /// keyframe when one is owed. Refused (and counted) when no video is sent; skipped (and counted) when it comes
+    /// sooner than the target frame rate allows.
     public mutating func submitVideo(_ frame: VideoFrame, now: Instant) {
         guard let index = senders.firstIndex(where: { $0.layout.kind == .video }) else {
             stats.framesRefused += 1
             return
         }
+        if let target = videoTarget, let last = lastEncodedCapture, !senders[index].keyframeOwed {
+            // 10% slack, so a source at exactly the target rate is not thinned by capture jitter.
+            let spacing = Duration.nanoseconds(900_000_000 / Int64(target.maxFrameRate))
+            if frame.captureTime - last < spacing {
+                stats.framesSkipped += 1
+                return
+            }
+        }
+        lastEncodedCapture = frame.captureTime
         let force = senders[index].keyframeOwed
         senders[index].keyframeOwed = false
-        outputs.append(.event(.encodeVideo(VideoEncodeRequest(frame: frame, forceKeyframe: force))))
+        outputs.append(.event(.encodeVideo(VideoEncodeRequest(frame: frame, forceKeyframe: force,
+                                                              target: videoTarget))))
     }
 
-    /// 20 ms of audio to send: asks the owner to encode it (`MediaEvent.encodeAudio`).
+    /// 20 ms of audio to send: asks the owner to encode it (`MediaEvent.encodeAudio`) at the current target.
     public mutating func submitAudio(_ frame: AudioFrame, now: Instant) {
         guard sends(.audio) else {
             stats.framesRefused += 1
             return
         }
-        outputs.append(.event(.encodeAudio(frame)))
+        outputs.append(.event(.encodeAudio(AudioEncodeRequest(frame: frame, target: audioTarget))))
     }
 
     /// One encoded VP8 frame captured at `captureTime` (from the owner's encoder, or a file): packetized and sent.

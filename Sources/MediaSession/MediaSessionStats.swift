@@ -34,6 +34,8 @@ public struct MediaSessionStats: Sendable, Equatable {
     /// Frames handed in to send (pictures and 20 ms of audio) that nothing could carry: the stream is not
     /// negotiated to send.
     public var framesRefused = 0
+    /// Pictures not encoded because they came sooner than the target frame rate allows.
+    public var framesSkipped = 0
     /// Encoded frames sent (VP8 frames, Opus packets), keyframes among them, and their RTP packets and bytes.
     public var videoFramesSent = 0
     public var audioFramesSent = 0

@@ -14,7 +14,7 @@ final class CallCodecs: Sendable {
     private let call: CallAccess
     private let ntp: NTPClock
     private let videoEncoder: CodecWorker<VideoEncodeRequest>?
-    private let audioEncoder: CodecWorker<AudioFrame>?
+    private let audioEncoder: CodecWorker<AudioEncodeRequest>?
     private let videoDecoder: CodecWorker<VideoDecodeRequest>
     private let audioDecoder: CodecWorker<AudioDecodeRequest>
     /// What the codec threads measured.
@@ -61,10 +61,11 @@ final class CallCodecs: Sendable {
             let bitrate = configuration.audioBitrate
             _ = try OpusEncoder(channels: 1, bitrate: bitrate)  // its sentence here, not on the codec thread
             audioEncoder = CodecWorker(name: "linkup Opus encoder", capacity: Self.audioEncodeQueue,
-                                       makeState: { try? OpusEncoder(channels: 1, bitrate: bitrate) },
-                                       handle: { encoder, frame in
+                                       makeState: { AudioEncodeState(bitrate: bitrate) },
+                                       handle: { state, request in
+                let frame = request.frame
                 let started = processThreadCPU()
-                let packet = try? encoder?.encode(frame)
+                let packet = state.encode(request)
                 measurements.withLock { $0.encodeSeconds += processThreadCPU() - started }
                 guard let packet else { return }
                 call.enqueue { machine, now in
@@ -109,8 +110,8 @@ final class CallCodecs: Sendable {
         switch request {
         case let .encodeVideo(job):
             videoEncoder?.submit(job)
-        case let .encodeAudio(frame):
-            audioEncoder?.submit(frame)
+        case let .encodeAudio(job):
+            audioEncoder?.submit(job)
         case let .decodeVideo(job):
             // A dropped frame breaks the chain of references: the frames after it need a keyframe.
             if !videoDecoder.submit(job) { call.enqueue { machine, now in machine.requestKeyframe(now: now) } }

@@ -15,16 +15,29 @@ struct VideoEncodeState {
     }
 
     /// Encodes one picture; the frames the encoder produced (none when it failed or skipped the picture).
+    /// The bitrate the encoder runs at now.
+    private var currentBitrate: Int?
+
+    /// Encodes one picture at the request's target (scaled down with libyuv, at its bitrate); the frames the
+    /// encoder produced (none when it failed or skipped the picture).
     mutating func encode(_ request: VideoEncodeRequest) -> [EncodedVideoFrame] {
-        let frame = request.frame
+        var frame = request.frame
+        if let divisor = request.target?.scaleDivisor, divisor > 1 {
+            // Even sizes: I420 chroma planes are half the luma plane.
+            let width = max(frame.width / divisor / 2 * 2, 16), height = max(frame.height / divisor / 2 * 2, 16)
+            frame = VideoScaler.scale(frame, width: width, height: height)
+        }
+        let wanted = request.target?.bitrate ?? bitrate
         var force = request.forceKeyframe
         if encoder?.configuration.width != frame.width || encoder?.configuration.height != frame.height {
-            var settings = VP8EncoderConfiguration(width: frame.width, height: frame.height, bitrate: bitrate)
+            var settings = VP8EncoderConfiguration(width: frame.width, height: frame.height, bitrate: wanted)
             settings.frameRate = frameRate
             encoder = try? VP8Encoder(settings)
+            currentBitrate = wanted
             force = true
         }
-        guard let encoder, let encoded = try? encoder.encode(frame, forceKeyframe: force) else { return [] }
-        return encoded
+        guard let encoder else { return [] }
+        if currentBitrate != wanted, (try? encoder.setBitrate(wanted)) != nil { currentBitrate = wanted }
+        return (try? encoder.encode(frame, forceKeyframe: force)) ?? []
     }
 }
