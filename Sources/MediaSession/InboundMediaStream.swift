@@ -21,6 +21,8 @@ struct InboundMediaStream {
     /// keyframe requests, so this pipeline only decodes and asks for nothing.
     let sendsFeedback: Bool
     private var jitterBuffer: VideoJitterBuffer?
+    /// Audio only: packets back in order before the decoder.
+    private(set) var audioOrder = AudioReorderBuffer()
     private(set) var remoteSSRC: SSRC?
     private(set) var reception: ReceiverStatistics?
     /// Complete frames handed to the decoder, and audio packets.
@@ -51,19 +53,25 @@ struct InboundMediaStream {
         }
         guard jitterBuffer != nil else {
             guard !isRepair(packet), !packet.payload.isEmpty else { return Output() }
-            framesReceived += 1
-            var output = Output()
-            output.requests.append(.decodeAudio(AudioDecodeRequest(
-                sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, payload: Array(packet.payload))))
-            return output
+            return decodeAudio(audioOrder.insert(packet, now: now))
         }
         jitterBuffer?.receive(packet, now: now)
         return poll(now: now)
     }
 
-    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats).
+    private mutating func decodeAudio(_ packets: [RTPPacket]) -> Output {
+        var output = Output()
+        for packet in packets {
+            framesReceived += 1
+            output.requests.append(.decodeAudio(AudioDecodeRequest(
+                sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, payload: Array(packet.payload))))
+        }
+        return output
+    }
+
+    /// Runs the jitter buffer's timers (give-up, NACK retries, PLI repeats) or gives up an audio gap.
     mutating func handleTimeout(now: Instant) -> Output {
-        guard jitterBuffer != nil else { return Output() }
+        guard jitterBuffer != nil else { return decodeAudio(audioOrder.handleTimeout(now: now)) }
         jitterBuffer?.handleTimeout(now: now)
         return poll(now: now)
     }
@@ -99,8 +107,8 @@ struct InboundMediaStream {
         return output
     }
 
-    /// When the jitter buffer's next timer is due.
-    func nextDeadline() -> Instant? { jitterBuffer?.nextDeadline() }
+    /// When the jitter buffer's next timer is due (or an audio gap is given up).
+    func nextDeadline() -> Instant? { jitterBuffer != nil ? jitterBuffer?.nextDeadline() : audioOrder.nextDeadline() }
 
     /// Notes a sender report of the remote, for the LSR/DLSR of our report blocks.
     mutating func senderReportReceived(ntpTimestamp: UInt64, now: Instant) {

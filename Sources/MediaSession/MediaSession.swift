@@ -409,6 +409,13 @@ public struct MediaSession {
 
     private mutating func refreshSourceStats() {
         var expected: UInt64 = 0, lost: Int64 = 0
+        if let audio = receivers.first(where: { $0.layout.kind == .audio }) {
+            stats.audioPacketsReordered = audio.audioOrder.reordered
+            stats.audioPacketsLate = audio.audioOrder.late
+            stats.audioGapsSkipped = audio.audioOrder.gapsSkipped
+            stats.audioReorderWaitMs = Double(audio.audioOrder.wait.components.attoseconds) / 1e15
+                + Double(audio.audioOrder.wait.components.seconds) * 1000
+        }
         let receptions = streams.map { ($0.route.kind == .video, $0.reception) }
             + receivers.map { ($0.layout.kind == .video, $0.reception) }
         for (isVideo, reception) in receptions {

@@ -47,6 +47,12 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var audioPacketsReceived = 0
     /// Video frames the jitter buffer gave up on or withheld after a loss.
     public var videoFramesDropped = 0
+    /// Audio packets put back in order, dropped as too late (their gap was already given up), and gaps given up
+    /// on (the decoder conceals them); the current wait for a missing audio packet (`AudioReorderBuffer`).
+    public var audioPacketsReordered = 0
+    public var audioPacketsLate = 0
+    public var audioGapsSkipped = 0
+    public var audioReorderWaitMs: Double?
     /// PLIs sent for our own decoding.
     public var plisSent = 0
     /// The fraction of our video the remote reported lost, last report (0...1).
