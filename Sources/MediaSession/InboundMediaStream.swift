@@ -83,10 +83,18 @@ struct InboundMediaStream {
         return poll(now: now)
     }
 
-    /// NACK retries follow the measured round trip (with a floor: the sender needs time to answer too).
+    /// NACK retries follow the measured round trip (with a floor: the sender needs time to answer too), and so
+    /// does the time an incomplete frame waits: two NACK rounds plus four times the measured interarrival jitter
+    /// (RFC 3550 §6.4.1), between 100 ms and 1 s.
     mutating func roundTripMeasured(_ rtt: Duration) {
         jitterBuffer?.nackInterval = max(rtt + .milliseconds(10), .milliseconds(20))
+        let jitter = Duration.nanoseconds(Int64(reception?.jitter ?? 0) * 1_000_000_000 / Int64(max(layout.clockRate, 1)))
+        let wait = rtt * 2 + jitter * 4 + .milliseconds(40)
+        jitterBuffer?.maximumWait = min(max(wait, .milliseconds(100)), .seconds(1))
     }
+
+    /// How long an incomplete video frame waits now (nil for audio).
+    var videoWait: Duration? { jitterBuffer?.maximumWait }
 
     private mutating func poll(now: Instant) -> Output {
         guard var buffer = jitterBuffer else { return Output() }

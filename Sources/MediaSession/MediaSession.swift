@@ -409,6 +409,9 @@ public struct MediaSession {
 
     private mutating func refreshSourceStats() {
         var expected: UInt64 = 0, lost: Int64 = 0
+        if let wait = receivers.first(where: { $0.layout.kind == .video })?.videoWait {
+            stats.videoWaitMs = Double(wait.components.seconds) * 1000 + Double(wait.components.attoseconds) / 1e15
+        }
         if let audio = receivers.first(where: { $0.layout.kind == .audio }) {
             stats.audioPacketsReordered = audio.audioOrder.reordered
             stats.audioPacketsLate = audio.audioOrder.late

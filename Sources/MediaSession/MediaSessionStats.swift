@@ -53,6 +53,8 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var audioPacketsLate = 0
     public var audioGapsSkipped = 0
     public var audioReorderWaitMs: Double?
+    /// How long an incomplete video frame is waited for now (follows the round trip and jitter).
+    public var videoWaitMs: Double?
     /// PLIs sent for our own decoding.
     public var plisSent = 0
     /// The fraction of our video the remote reported lost, last report (0...1).

@@ -123,9 +123,10 @@ struct CodecCall {
     static let senderAddress = TransportAddress(ip: .v4(10, 0, 0, 1), port: 5000)
     static let receiverAddress = TransportAddress(ip: .v4(10, 0, 0, 2), port: 6000)
 
-    init(seed: UInt64, conditions: NetworkConditions) throws {
+    /// A call where the answerer only receives, or (`bothSend`) sends the test pattern back too.
+    init(seed: UInt64, conditions: NetworkConditions, bothSend: Bool = false) throws {
         var sender = try CodecCallEndpoint(seed: seed &* 3 &+ 1, address: Self.senderAddress, sends: true)
-        var receiver = try CodecCallEndpoint(seed: seed &* 3 &+ 2, address: Self.receiverAddress, sends: false)
+        var receiver = try CodecCallEndpoint(seed: seed &* 3 &+ 2, address: Self.receiverAddress, sends: bothSend)
         let offer = try sender.machine.peer.createOffer()
         try sender.machine.peer.setLocalDescription(offer, type: .offer, now: .zero)
         try receiver.machine.peer.setRemoteDescription(offer, type: .offer, now: .zero)

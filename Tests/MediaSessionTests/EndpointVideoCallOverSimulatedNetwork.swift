@@ -112,4 +112,23 @@ import Wire
         #expect(call.sender.stats.keyframeRequestsReceived == 1)
         #expect(call.sender.keyframesEncoded == keyframesBefore + 1)
     }
+
+    /// An incomplete frame waits for two NACK rounds: on a 200 ms round trip, about 440 ms, not the LAN's 100.
+    /// Both sides send (a side that only receives gets no report blocks, so it never learns the round trip; RFC
+    /// 3611's receiver reference time reports would give it one, not implemented).
+    @Test func theFrameWaitFollowsTheRoundTrip() throws {
+        var call = try CodecCall(seed: 7, conditions: NetworkConditions(loss: 0.03, delay: .milliseconds(100)),
+                                 bothSend: true)
+        call.run(seconds: 6)
+        // The receiver learns the round trip from the sender's reports about its own stream; the wait follows it.
+        let receiverRTT = try #require(call.receiver.stats.roundTripMs)
+        #expect((190...230).contains(receiverRTT), "rtt \(receiverRTT)")
+        let wait = try #require(call.receiver.stats.videoWaitMs)
+        #expect((420...600).contains(wait), "wait \(wait) ms")
+        let decoded = call.receiver.decodedNumbers.count, sent = call.sender.framesSubmitted
+        #expect(Double(decoded) >= 0.95 * Double(sent), "decoded \(decoded) of \(sent)")
+        var lan = try CodecCall(seed: 7, conditions: .perfect, bothSend: true)
+        lan.run(seconds: 3)
+        #expect(lan.receiver.stats.videoWaitMs == 100)
+    }
 }

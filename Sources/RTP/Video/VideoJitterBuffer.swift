@@ -47,6 +47,13 @@ public struct VideoJitterBuffer {
         didSet { nack?.retryInterval = nackInterval }
     }
 
+    /// How long an incomplete frame waits for its missing packets before it is given up (and a keyframe asked
+    /// for): long enough for a NACK and its answer to cross the path, and for late packets to arrive.
+    public var maximumWait: Duration {
+        get { jitter.maxWait }
+        set { jitter.maxWait = newValue }
+    }
+
     /// Asks the sender for a keyframe (PLI, at most one per `KeyframeRequester.minInterval`): the decoder lost
     /// frames it could not repair, for instance because it fell behind and dropped them.
     public mutating func requestKeyframe() {
