@@ -93,11 +93,19 @@ struct ForwardingPair {
         return result
     }
 
-    /// Feeds `datagram` to the echo and takes what it sends (the forwarded packet).
+    /// Feeds `datagram` to the echo and takes what it sends (the forwarded packet), handing the sent payload back
+    /// as the runtime does once it has written it to the socket.
     mutating func forward(_ datagram: Datagram) {
         now = now + .milliseconds(1)
         echo.handle(datagram, now: now)
-        while let output = echo.pollOutput() { blackHole(output) }
+        while let output = echo.pollOutput() {
+            if case let .transmit(sent) = output {
+                blackHole(sent.payload.count)
+                echo.recycle(sent.payload)
+            } else {
+                blackHole(output)
+            }
+        }
     }
 }
 

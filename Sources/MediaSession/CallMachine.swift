@@ -215,6 +215,9 @@ public struct CallMachine {
         return pendingEvents.next().map { .event($0) }
     }
 
+    /// Takes back the payload of a datagram the runtime has written (see `Peer.recycle(_:)`).
+    public mutating func recycle(_ payload: consuming [UInt8]) { peer.recycle(payload) }
+
     /// The earliest deadline of the peer and the media engine.
     public func nextDeadline() -> Instant? {
         let deadlines = [peer.nextDeadline(), media?.nextDeadline(), replay?.nextDeadline()].compactMap { $0 }

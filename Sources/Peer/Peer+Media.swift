@@ -84,8 +84,10 @@ extension Peer {
     private mutating func transmit(_ packet: RTPPacket, context: PeerSRTPContext,
                                    path: (local: TransportAddress, remote: TransportAddress)) throws(PeerError) {
         do {
-            // One allocation: the packet is written with room for the SRTP tag and protected in place.
-            var writer = ByteWriter(capacity: packet.encodedSize + Self.srtpOverheadReserve)
+            // Written into a recycled buffer (see `recycle(_:)`) with room for the SRTP tag, and protected in place:
+            // no allocation once the runtime hands sent buffers back.
+            var writer = ByteWriter(reusing: sendBuffers.popLast() ?? [],
+                                    capacity: packet.encodedSize + Self.srtpOverheadReserve)
             packet.encode(into: &writer)
             var protected = writer.takeBytes()
             try context.protectInPlace(&protected)
@@ -98,6 +100,16 @@ extension Peer {
     /// Bytes reserved after an RTP packet for what SRTP appends: at most a 16-byte GCM tag (RFC 7714 §7) or a
     /// 10-byte HMAC tag (RFC 3711 §4.2).
     static let srtpOverheadReserve = 16
+
+    /// Takes back the payload of a datagram the runtime has written to its socket, to send the next RTP packet in
+    /// without allocating. A few buffers are kept; the rest are let go.
+    public mutating func recycle(_ payload: consuming [UInt8]) {
+        guard sendBuffers.count < Self.sendBufferPool, payload.capacity >= 256 else { return }
+        sendBuffers.append(payload)
+    }
+
+    /// How many sent buffers `recycle(_:)` keeps.
+    static let sendBufferPool = 16
 
     /// Sends one RTCP compound packet, SRTCP-protected, on the selected path.
     public mutating func sendRTCP(_ compound: [UInt8]) throws(PeerError) {
@@ -114,14 +126,18 @@ extension Peer {
     /// authentication or replay protection is dropped (and counted).
     mutating func receiveRTP(_ bytes: [UInt8]) {
         guard let context = inbound else { return }
-        let plain: [UInt8]
+        // Decrypted into the peer's own buffer: once the last packet parsed from it is gone (the engine keeps
+        // copies in its history, not references), the next packet reuses its memory instead of allocating.
+        var plain: [UInt8] = []
+        swap(&plain, &receiveBuffer)
+        defer { swap(&plain, &receiveBuffer) }
         do {
-            plain = try context.unprotect(srtp: bytes)
+            try context.unprotect(srtp: bytes, into: &plain)
         } catch {
             droppedPackets += 1
             return
         }
-        guard let packet = try? RTPPacket(parsing: plain) else {
+        guard let packet = try? RTPPacket(parsing: plain[...]) else {
             droppedPackets += 1
             return
         }

@@ -58,6 +58,9 @@ public struct Peer {
     var ssrcToMid: [SSRC: Mid] = [:]
     var payloadTypeToMid: [PayloadType: Mid] = [:]
     var outputs = OutputQueue<PeerOutput>()
+    /// Where SRTP is decrypted (reused from packet to packet), and sent buffers the runtime handed back.
+    var receiveBuffer: [UInt8] = []
+    var sendBuffers: [[UInt8]] = []
     var lastNow: Instant = .zero
     var dtlsStarted = false
     var earlyDTLS: [Datagram] = []

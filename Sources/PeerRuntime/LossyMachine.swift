@@ -55,6 +55,9 @@ public struct LossyMachine<Machine: SansIOMachine>: SansIOMachine {
         return nil
     }
 
+    /// Sent buffers go back to the machine.
+    public mutating func recycle(_ payload: consuming [UInt8]) { machine.recycle(payload) }
+
     /// The machine's deadline.
     public func nextDeadline() -> Instant? { machine.nextDeadline() }
 }

@@ -181,6 +181,7 @@ public actor MachineRuntime<Machine: SansIOMachine> {
             switch Machine.sansIOOutput(output) {
             case let .transmit(datagram):
                 if !isClosed { send(datagram) }
+                machine.recycle(datagram.payload)
             case let .event(event):
                 guard let kept = eventDiversion.map({ $0(event) }) ?? event else { continue }
                 if case .dropped = eventSink.yield(kept) { eventDropped() }

@@ -42,11 +42,17 @@ public protocol SansIOMachine: SendableMetatype {
     func nextDeadline() -> Instant?
     /// Maps one of the machine's outputs to what the runtime understands.
     static func sansIOOutput(_ output: Output) -> SansIOOutput<Event>
+    /// Takes back the payload of a transmitted datagram once it is written to the socket, so the machine can
+    /// send the next one in the same memory.
+    mutating func recycle(_ payload: consuming [UInt8])
 }
 
 extension SansIOMachine {
     /// A machine that opens no streams gets no stream events.
     public mutating func handleStreamEvent(_ event: StreamEvent, now: Instant) {}
+
+    /// A machine that keeps no buffers lets sent payloads go.
+    public mutating func recycle(_ payload: consuming [UInt8]) {}
 }
 
 extension SansIOMachine where Output == SansIOOutput<Event> {

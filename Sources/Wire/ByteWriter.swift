@@ -12,6 +12,16 @@ public struct ByteWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// An empty writer over `storage`'s memory: its contents are dropped, its capacity kept, so a caller that
+    /// recycles buffers (a retransmission history's slots, a pool of send buffers) writes without allocating.
+    /// `storage` should be the only reference to its memory (hand it over with `takeBytes()` or `swap`), or the
+    /// first write copies it.
+    public init(reusing storage: consuming [UInt8], capacity: Int = 0) {
+        bytes = consume storage
+        bytes.removeAll(keepingCapacity: true)
+        if bytes.capacity < capacity { bytes.reserveCapacity(capacity) }
+    }
+
     /// How many bytes have been written.
     public var count: Int { bytes.count }
 

@@ -29,6 +29,23 @@ import Wire
         #expect(history.handle(nack, now: .milliseconds(20)).count == 3)
     }
 
+    /// The history keeps copies in slots of its own: the sender may reuse its buffer at once (the forwarding path
+    /// decrypts the next packet into the same memory), and a slot reused by a later packet answers for that one.
+    @Test func keepsCopiesNotTheSendersBuffers() {
+        var history = RetransmissionHistory(capacity: 4)
+        var buffer: [UInt8] = [0x80, 96, 0, 10, 0, 0, 0, 1, 0, 0, 0, 7, 1, 2, 3]
+        let packet = try? RTPPacket(parsing: buffer[...])
+        if let packet { history.packetSent(packet) }
+        for index in 12..<buffer.count { buffer[index] = 0xEE }
+        #expect(history.packet(sequenceNumber: 10)?.payload.elementsEqual([1, 2, 3]) == true)
+        for sequence in UInt16(11)...14 {
+            history.packetSent(RTPPacket(payloadType: MediaTestSupport.vp8Type, sequenceNumber: sequence,
+                                         timestamp: 0, ssrc: SSRC(7), payload: [UInt8(sequence)][...]))
+        }
+        #expect(history.packet(sequenceNumber: 10) == nil, "its slot now holds 14")
+        #expect(history.packet(sequenceNumber: 14)?.payload.elementsEqual([14]) == true)
+    }
+
     @Test func wrapsAsRTXAndUnwrapsBack() throws {
         let rtx = RetransmissionHistory.RTX(ssrc: SSRC(0xBEEF), payloadType: MediaTestSupport.rtxType,
                                             initialSequenceNumber: 65_535)

@@ -19,10 +19,16 @@ public struct RetransmissionHistory: Sendable {
         }
     }
 
+    /// One slot: the packet as encoded bytes in storage the slot keeps and reuses, so remembering a packet copies
+    /// it without allocating (once the slot has grown to the stream's packet size) and holds no reference to the
+    /// sender's buffers, which can then be reused in place.
     private struct Entry: Sendable {
         var sequence: UInt64 = .max
-        var packet: RTPPacket?
+        var bytes: [UInt8] = []
         var lastResent: Instant?
+
+        /// The stored packet, parsed again (its payload shares the slot's storage).
+        var packet: RTPPacket? { sequence == .max ? nil : try? RTPPacket(parsing: bytes[...]) }
     }
 
     /// When set, resends go out as RTX packets.
@@ -45,7 +51,13 @@ public struct RetransmissionHistory: Sendable {
     /// Remembers a packet just sent.
     public mutating func packetSent(_ packet: RTPPacket) {
         let seq = packet.extendedSequenceNumber(using: &unwrapper).rawValue
-        entries[Int(seq % UInt64(entries.count))] = Entry(sequence: seq, packet: packet, lastResent: nil)
+        let position = Int(seq % UInt64(entries.count))
+        var storage: [UInt8] = []
+        swap(&storage, &entries[position].bytes)
+        // `consume`: the writer must hold the slot's memory alone, or clearing it would copy.
+        var writer = ByteWriter(reusing: consume storage, capacity: packet.encodedSize)
+        packet.encode(into: &writer)
+        entries[position] = Entry(sequence: seq, bytes: writer.takeBytes(), lastResent: nil)
     }
 
     /// The stored packet with this sequence number, if still remembered.
