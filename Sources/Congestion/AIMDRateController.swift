@@ -74,7 +74,10 @@ public struct AIMDRateController: Sendable {
         case .increase:
             increase(elapsedMs: elapsed, ackedBitrate: ackedBitrate)
         case .decrease:
-            decrease(ackedBitrate: ackedBitrate, now: now)
+            // One cut per response time: the queue needs a round trip to show the effect of the last one.
+            if lastDecrease.map({ now - $0 >= max(rtt, .milliseconds(100)) }) ?? true {
+                decrease(ackedBitrate: ackedBitrate, now: now)
+            }
             state = .hold
         }
         return estimate
