@@ -74,8 +74,11 @@ public struct AIMDRateController: Sendable {
         case .increase:
             increase(elapsedMs: elapsed, ackedBitrate: ackedBitrate)
         case .decrease:
-            // One cut per response time: the queue needs a round trip to show the effect of the last one.
-            if lastDecrease.map({ now - $0 >= max(rtt, .milliseconds(100)) }) ?? true {
+            // One cut per response time (the queue needs a round trip to show the effect of the last one), the
+            // wait capped at 200 ms since a growing queue inflates the RTT; at once if throughput halved.
+            let wait = min(max(rtt, .milliseconds(10)), .milliseconds(200))
+            let collapsed = ackedBitrate.map { $0 < estimate / 2 } ?? false
+            if collapsed || (lastDecrease.map { now - $0 >= wait } ?? true) {
                 decrease(ackedBitrate: ackedBitrate, now: now)
             }
             state = .hold

@@ -125,8 +125,10 @@ public struct CongestionController: Sendable {
         }
         delay.updateRate(ackedBitrate: acked.bitrate, now: now)
         probes.usage(delay.usage, now: now)
-        let lost = results.count - received.count
-        loss.report(lost: lost, total: results.count, delayBasedEstimate: delay.estimate,
+        // A late arrival takes back the loss counted when feedback first missed it (reordering is not loss).
+        let recovered = received.filter(\.wasReportedLost).count
+        let lost = results.count - received.count - recovered
+        loss.report(lost: lost, total: results.count - recovered, delayBasedEstimate: delay.estimate,
                     ackedBitrate: acked.bitrate, now: now)
     }
 
@@ -178,5 +180,15 @@ public struct CongestionController: Sendable {
         } else if Double(rate) < 0.65 * target {
             isApplicationLimited = true
         }
+    }
+}
+
+extension CongestionController: CustomDebugStringConvertible {
+    /// The estimators' state in one line, for logs and failing tests.
+    public var debugDescription: String {
+        "delay \(delay.estimate / 1_000)k loss \(loss.estimate / 1_000)k acked \((acked.bitrate ?? 0) / 1_000)k "
+            + "usage \(delay.usage) trend \(Int(delay.trendline.modifiedTrend * 10)) / 10 "
+            + "threshold \(Int(delay.detector.threshold * 10)) / 10 rtt \(Int(rtt.milliseconds)) ms"
+            + (isApplicationLimited ? " ALR" : "")
     }
 }

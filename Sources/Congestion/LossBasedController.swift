@@ -13,6 +13,8 @@ public struct LossBasedController: Sendable {
     public var increaseFactor = 1.05
     /// How long losses are counted before each evaluation.
     public var evaluationPeriod: Duration = .seconds(1)
+    /// Shortest period after which loss above `highLoss` already decreases the estimate.
+    public var decreasePeriod: Duration = .milliseconds(300)
     /// Fewest packets in a period for it to be evaluated.
     public var minimumPackets = 20
     /// Lowest estimate, bit/s.
@@ -35,17 +37,21 @@ public struct LossBasedController: Sendable {
         estimate = min(max(startBitrate, minBitrate), self.maxBitrate)
     }
 
-    /// Counts `lost` of `total` packets reported at `now` (from transport feedback or an RTCP receiver report),
+    /// Counts `lost` of `total` packets reported at `now` (from transport feedback or an RTCP receiver report;
+    /// `lost` may be negative to take back earlier losses that arrived late after all),
     /// evaluating the period once it is over. `delayBasedEstimate` is where a decrease starts from when lower and
     /// what a low-loss period catches up with; `ackedBitrate` bounds the 5% growth to 1.5 × what is getting
     /// through, so a long loss-free period does not leave an estimate far above the path.
     public mutating func report(lost: Int, total: Int, delayBasedEstimate: Int, ackedBitrate: Int?, now: Instant) {
-        guard total > 0 else { return }
+        guard total > 0 || lost < 0 else { return }
         if periodStart == nil { periodStart = now }
-        self.lost += max(0, min(lost, total))
-        self.total += total
-        guard let start = periodStart, now - start >= evaluationPeriod, self.total >= minimumPackets else { return }
+        // A negative `lost` takes back losses reported earlier that turned out to be reordering.
+        self.lost = max(self.lost + min(lost, max(total, 0)), 0)
+        self.total += max(total, 0)
+        guard let start = periodStart, self.total >= minimumPackets else { return }
         let fraction = Double(self.lost) / Double(self.total)
+        // Heavy loss is acted on after `decreasePeriod`; everything else waits for the whole period.
+        guard now - start >= evaluationPeriod || (fraction > highLoss && now - start >= decreasePeriod) else { return }
         lossFraction = fraction
         var next = Double(estimate)
         if fraction > highLoss {

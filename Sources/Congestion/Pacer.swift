@@ -101,6 +101,8 @@ public struct Pacer<Payload> {
         if let last = lastProcess {
             let elapsed = min(max(now - last, .zero), burstInterval * 2)
             budget += Double(rate) / 8 * elapsed.milliseconds / 1_000
+        } else {
+            budget = .infinity  // the first burst may go at once; capped below
         }
         lastProcess = now
         // At most one burst's worth of credit: an idle pacer must not release a long burst later.
@@ -153,8 +155,12 @@ public struct Pacer<Payload> {
         }
     }
 
+    /// The pacing rate, raised when needed so that everything queued leaves within `maxQueueTime` of the
+    /// oldest packet's arrival.
     private func effectiveRate(now: Instant) -> Int {
-        let drain = Double(queuedBytes * 8) / max(maxQueueTime.milliseconds / 1_000, 0.001)
+        guard queuedBytes > 0 else { return pacingRate }
+        let remaining = max(maxQueueTime - oldestQueueTime(now: now), burstInterval)
+        let drain = Double(queuedBytes * 8) / (remaining.milliseconds / 1_000)
         return max(pacingRate, Int(drain))
     }
 
@@ -183,3 +189,6 @@ public struct Pacer<Payload> {
 
 /// A pacer is sendable when its payloads are.
 extension Pacer: Sendable where Payload: Sendable {}
+
+/// An output is sendable when its payload is.
+extension Pacer.Output: Sendable where Payload: Sendable {}

@@ -44,10 +44,15 @@ public struct PacketResult: Sendable, Equatable {
     /// Arrival time on the receiver's clock (only differences between arrivals mean anything); nil when lost.
     public var arrival: Instant?
 
+    /// True when earlier feedback reported this packet lost and this one reports its (late) arrival: loss
+    /// counting takes the earlier loss back.
+    public var wasReportedLost: Bool
+
     /// A result from its fields.
-    public init(sent: SentPacket, arrival: Instant?) {
+    public init(sent: SentPacket, arrival: Instant?, wasReportedLost: Bool = false) {
         self.sent = sent
         self.arrival = arrival
+        self.wasReportedLost = wasReportedLost
     }
 
     /// Whether the receiver got the packet.

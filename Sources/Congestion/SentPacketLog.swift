@@ -62,11 +62,12 @@ public struct SentPacketLog: Sendable {
                 arrival = Instant(nanoseconds: time * 1_000)
             }
             guard let sent = packets[sequence] else { continue }
-            switch (reported[sequence], arrival != nil) {
+            let previously = reported[sequence]
+            switch (previously, arrival != nil) {
             case (true?, _), (false?, false): continue  // nothing new about it
             default: reported[sequence] = arrival != nil
             }
-            results.append(PacketResult(sent: sent, arrival: arrival))
+            results.append(PacketResult(sent: sent, arrival: arrival, wasReportedLost: previously == false))
         }
         return results
     }

@@ -1,0 +1,51 @@
+import Testing
+import Wire
+@testable import Congestion
+
+@Suite struct AIMDRateControllerTests {
+    @Test func farFromConvergenceGrowsEightPercentPerSecond() {
+        var controller = AIMDRateController(startBitrate: 500_000)
+        for step in 0...20 {
+            controller.update(usage: .normal, ackedBitrate: nil, now: .milliseconds(Int64(step) * 50))
+        }
+        // One second of increase from 500 kbit/s: × 1.08.
+        #expect(abs(Double(controller.estimate) - 540_000) < 3_000)
+        #expect(controller.state == .increase)
+    }
+
+    @Test func overuseCutsToEightyFivePercentOfAcked() {
+        var controller = AIMDRateController(startBitrate: 1_000_000)
+        controller.update(usage: .normal, ackedBitrate: 900_000, now: .zero)
+        controller.update(usage: .overusing, ackedBitrate: 800_000, now: .milliseconds(50))
+        #expect(controller.estimate == 680_000)
+        #expect(controller.state == .hold)
+        #expect(controller.isNearConvergence)
+        // A second over-use within a round trip does not cut again.
+        controller.update(usage: .overusing, ackedBitrate: 600_000, now: .milliseconds(100))
+        #expect(controller.estimate == 680_000)
+    }
+
+    @Test func nearConvergenceGrowsAdditively() {
+        var controller = AIMDRateController(startBitrate: 1_000_000)
+        controller.update(usage: .overusing, ackedBitrate: 1_000_000, now: .zero)
+        let start = controller.estimate
+        controller.update(usage: .normal, ackedBitrate: 850_000, now: .milliseconds(50))  // hold → increase
+        for step in 2...21 {
+            controller.update(usage: .normal, ackedBitrate: 850_000, now: .milliseconds(Int64(step) * 50))
+        }
+        let growth = controller.estimate - start
+        // About one 1200-byte packet per response time (100 ms + 100 ms RTT): ~48 kbit/s over a second.
+        #expect(growth > 20_000 && growth < 80_000, "grew \(growth)")
+    }
+
+    @Test func underuseHoldsAndIncreaseIsCappedByAckedRate() {
+        var controller = AIMDRateController(startBitrate: 300_000)
+        controller.update(usage: .underusing, ackedBitrate: 100_000, now: .zero)
+        #expect(controller.state == .hold)
+        for step in 1...100 {
+            controller.update(usage: .normal, ackedBitrate: 100_000, now: .milliseconds(Int64(step) * 50))
+        }
+        // 1.5 × 100 kbit/s + 10 kbit/s is below the start, so the cap keeps it where it was.
+        #expect(controller.estimate == 300_000)
+    }
+}
