@@ -13,7 +13,7 @@ public struct AckedBitrateEstimator: Sendable {
     private var windowFilled = false
 
     /// An estimator over `window` of arrivals.
-    public init(window: Duration = .milliseconds(500), minimumSpan: Duration = .milliseconds(150)) {
+    public init(window: Duration = .milliseconds(300), minimumSpan: Duration = .milliseconds(150)) {
         self.window = window
         self.minimumSpan = minimumSpan
     }

@@ -27,6 +27,8 @@ public struct CongestionController: Sendable {
         public var pacingFactor = 2.5
         /// Whether to probe at 3× and 6× the start rate.
         public var initialProbing = true
+        /// The over-use detector's threshold gains (see `OveruseDetector`): `.trendline` unless told otherwise.
+        public var detectorGains = OveruseDetector.Gains.trendline
         /// Capacity probes outside ALR (see `ProbeController.capacityProbeInterval`); nil disables them.
         public var capacityProbeInterval: Duration? = .seconds(3)
 
@@ -57,7 +59,7 @@ public struct CongestionController: Sendable {
     public init(configuration: Configuration = Configuration(), now: Instant) {
         self.configuration = configuration
         delay = DelayBasedEstimator(startBitrate: configuration.startBitrate, minBitrate: configuration.minBitrate,
-                                    maxBitrate: configuration.maxBitrate)
+                                    maxBitrate: configuration.maxBitrate, gains: configuration.detectorGains)
         loss = LossBasedController(startBitrate: configuration.startBitrate, minBitrate: configuration.minBitrate,
                                    maxBitrate: configuration.maxBitrate)
         probes = ProbeController(maxBitrate: configuration.maxBitrate)
@@ -113,6 +115,8 @@ public struct CongestionController: Sendable {
         for result in received {
             guard let arrival = result.arrival else { continue }
             acked.add(arrival: arrival, size: result.sent.size)
+            // A probe queues briefly by design; its delay bump is the probe estimator's to judge, not over-use.
+            guard result.sent.probeClusterID == nil else { continue }
             delay.add(sendTime: result.sent.sendTime, arrival: arrival, size: result.sent.size)
         }
         for probe in probeEstimator.handle(results, now: now) {

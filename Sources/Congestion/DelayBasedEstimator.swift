@@ -9,12 +9,13 @@ public struct DelayBasedEstimator: Sendable {
     /// Delay trend.
     public private(set) var trendline = TrendlineEstimator()
     /// Over-use signal.
-    public private(set) var detector = OveruseDetector()
+    public private(set) var detector: OveruseDetector
     /// Rate control.
     public var rateController: AIMDRateController
 
-    /// An estimator starting at `startBitrate` within `minBitrate...maxBitrate`.
-    public init(startBitrate: Int, minBitrate: Int, maxBitrate: Int) {
+    /// An estimator starting at `startBitrate` within `minBitrate...maxBitrate`, its detector using `gains`.
+    public init(startBitrate: Int, minBitrate: Int, maxBitrate: Int, gains: OveruseDetector.Gains = .trendline) {
+        detector = OveruseDetector(gains: gains)
         rateController = AIMDRateController(startBitrate: startBitrate, minBitrate: minBitrate,
                                             maxBitrate: maxBitrate)
     }

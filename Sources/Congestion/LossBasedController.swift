@@ -13,7 +13,8 @@ public struct LossBasedController: Sendable {
     public var increaseFactor = 1.05
     /// How long losses are counted before each evaluation.
     public var evaluationPeriod: Duration = .seconds(1)
-    /// Shortest period after which loss above `highLoss` already decreases the estimate.
+    /// Shortest period after which loss above `highLoss` already decreases the estimate (given four times
+    /// `minimumPackets`, so a few percent of random loss does not look heavy in a small sample).
     public var decreasePeriod: Duration = .milliseconds(300)
     /// Fewest packets in a period for it to be evaluated.
     public var minimumPackets = 20
@@ -51,7 +52,8 @@ public struct LossBasedController: Sendable {
         guard let start = periodStart, self.total >= minimumPackets else { return }
         let fraction = Double(self.lost) / Double(self.total)
         // Heavy loss is acted on after `decreasePeriod`; everything else waits for the whole period.
-        guard now - start >= evaluationPeriod || (fraction > highLoss && now - start >= decreasePeriod) else { return }
+        let early = fraction > highLoss && now - start >= decreasePeriod && self.total >= 4 * minimumPackets
+        guard now - start >= evaluationPeriod || early else { return }
         lossFraction = fraction
         var next = Double(estimate)
         if fraction > highLoss {

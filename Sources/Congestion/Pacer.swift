@@ -16,7 +16,7 @@ public struct Pacer<Payload> {
         case padding(size: Int, probeClusterID: Int)
     }
 
-    private struct Queued {
+    fileprivate struct Queued {
         var payload: Payload
         var size: Int
         var kind: PacketKind
@@ -192,3 +192,5 @@ extension Pacer: Sendable where Payload: Sendable {}
 
 /// An output is sendable when its payload is.
 extension Pacer.Output: Sendable where Payload: Sendable {}
+
+extension Pacer.Queued: Sendable where Payload: Sendable {}

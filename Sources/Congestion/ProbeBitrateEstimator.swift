@@ -49,7 +49,9 @@ public struct ProbeBitrateEstimator: Sendable {
     }
 
     private static func rate(of results: [PacketResult], minReceived: Double) -> Int? {
-        let received = results.filter(\.isReceived).sorted { ($0.arrival ?? $0.sent.sendTime) < ($1.arrival ?? $1.sent.sendTime) }
+        let received = results.filter(\.isReceived).sorted {
+            ($0.arrival ?? $0.sent.sendTime) < ($1.arrival ?? $1.sent.sendTime)
+        }
         guard Double(received.count) >= minReceived * Double(results.count), received.count >= 2,
               let firstArrival = received.first?.arrival, let lastArrival = received.last?.arrival else { return nil }
         let bySend = results.sorted { $0.sent.sendTime < $1.sent.sendTime }

@@ -1,3 +1,4 @@
+import Congestion
 import Wire
 
 /// A one-way bottleneck for closed-loop tests: a drop-tail queue (in bytes) served at a capacity that may change
@@ -12,7 +13,11 @@ struct BottleneckLink {
     /// Capacity in bit/s as a function of time.
     var capacity: (Instant) -> Int
     var propagationDelay: Duration
-    var queueLimitBytes: Int
+    /// Drop-tail limit in bytes; nil to use `queueLimitTime` at the current capacity instead.
+    var queueLimitBytes: Int?
+    /// Drop-tail limit as time at the current capacity, like `tc tbf ... latency`, which sizes its queue from the
+    /// rate (used when `queueLimitBytes` is nil).
+    var queueLimitTime: Duration
     var loss: Double
     var jitter: Duration
     private var random: SeededGenerator
@@ -25,10 +30,12 @@ struct BottleneckLink {
     private(set) var randomLosses = 0
 
     init(capacity: @escaping (Instant) -> Int, propagationDelay: Duration = .milliseconds(25),
-         queueLimitBytes: Int = 60_000, loss: Double = 0, jitter: Duration = .zero, seed: UInt64 = 1) {
+         queueLimitBytes: Int? = nil, queueLimitTime: Duration = .milliseconds(400), loss: Double = 0,
+         jitter: Duration = .zero, seed: UInt64 = 1) {
         self.capacity = capacity
         self.propagationDelay = propagationDelay
         self.queueLimitBytes = queueLimitBytes
+        self.queueLimitTime = queueLimitTime
         self.loss = loss
         self.jitter = jitter
         random = SeededGenerator(seed: seed)
@@ -37,7 +44,9 @@ struct BottleneckLink {
     mutating func send(_ packet: SimPacket, now: Instant) {
         queued.removeAll { $0.departure <= now }
         let backlog = queued.reduce(0) { $0 + $1.size }
-        guard backlog + packet.size <= queueLimitBytes else {
+        let limit = queueLimitBytes
+            ?? Int(Double(capacity(now)) / 8 * queueLimitTime.milliseconds / 1_000)
+        guard backlog + packet.size <= limit else {
             dropped += 1
             return
         }

@@ -30,9 +30,10 @@ struct CallSimulation {
     private(set) var pacerDelays: [Duration] = []
     var now = Instant.zero
 
-    init(link: BottleneckLink, start: Int = 300_000) {
+    init(link: BottleneckLink, start: Int = 300_000, gains: OveruseDetector.Gains = .trendline) {
         var configuration = CongestionController.Configuration()
         configuration.startBitrate = start
+        configuration.detectorGains = gains
         controller = CongestionController(configuration: configuration, now: .zero)
         self.link = link
         feedbackDelay = link.propagationDelay
@@ -124,13 +125,16 @@ struct CallSimulation {
         return window.reduce(0) { $0 + Double($1.target) / Double($1.capacity) } / Double(window.count)
     }
 
-    /// First time after `from` from which the target stays within [low, high] × capacity until `to`, as seconds
-    /// after `from`; nil if it never settles.
-    func settleTime(from: Instant, to: Instant, low: Double = 0.8, high: Double = 1.0) -> Double? {
+    /// Seconds after `from` from which the target, averaged over the trailing `averaging` window (one AIMD
+    /// cycle: the target saw-tooths around the capacity by design), stays within [low, high] × capacity until
+    /// `to`; nil if it never settles.
+    func settleTime(from: Instant, to: Instant, low: Double = 0.8, high: Double = 1.0,
+                    averaging: Duration = .seconds(2)) -> Double? {
         let window = samples.filter { $0.time >= from && $0.time < to }
         var settled: Instant?
         for sample in window {
-            let fraction = Double(sample.target) / Double(sample.capacity)
+            let recent = window.filter { $0.time > sample.time - averaging && $0.time <= sample.time }
+            let fraction = recent.reduce(0.0) { $0 + Double($1.target) / Double($1.capacity) } / Double(recent.count)
             if fraction >= low && fraction <= high {
                 if settled == nil { settled = sample.time }
             } else {
@@ -138,6 +142,14 @@ struct CallSimulation {
             }
         }
         return settled.map { ($0 - from).milliseconds / 1_000 }
+    }
+
+    /// Lowest and highest target over [from, to) as fractions of the capacity then.
+    func targetRange(from: Instant, to: Instant) -> (low: Double, high: Double) {
+        let fractions = samples.filter { $0.time >= from && $0.time < to }.map {
+            Double($0.target) / Double($0.capacity)
+        }
+        return (fractions.min() ?? 0, fractions.max() ?? 0)
     }
 
     /// Fraction of samples in [from, to) with the target within [low, high] × capacity.

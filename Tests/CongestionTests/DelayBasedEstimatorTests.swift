@@ -3,6 +3,9 @@ import Wire
 @testable import Congestion
 
 @Suite struct DelayBasedEstimatorTests {
+    /// Whether a grouping step yielded nothing (keeps the mutating call out of the #expect macro).
+    private func isNil(_ delta: InterArrivalGrouping.Delta?) -> Bool { delta == nil }
+
     /// Feeds 5 ms-spaced single-packet groups whose arrival spacing is the send spacing plus `extraMs(i)`;
     /// returns the signals seen.
     private func run(groups: Int, extraMs: (Int) -> Double) -> (signals: [BandwidthUsage], trend: Double) {
@@ -21,10 +24,10 @@ import Wire
     @Test func groupsAreFiveMillisecondSendBursts() {
         var grouping = InterArrivalGrouping()
         // Three packets within 5 ms form one group; the next group closes it only when a third group starts.
-        #expect(grouping.add(sendTime: .milliseconds(0), arrival: .milliseconds(50), size: 100) == nil)
-        #expect(grouping.add(sendTime: .milliseconds(2), arrival: .milliseconds(52), size: 100) == nil)
-        #expect(grouping.add(sendTime: .milliseconds(5), arrival: .milliseconds(55), size: 100) == nil)
-        #expect(grouping.add(sendTime: .milliseconds(20), arrival: .milliseconds(71), size: 200) == nil)
+        #expect(isNil(grouping.add(sendTime: .milliseconds(0), arrival: .milliseconds(50), size: 100)))
+        #expect(isNil(grouping.add(sendTime: .milliseconds(2), arrival: .milliseconds(52), size: 100)))
+        #expect(isNil(grouping.add(sendTime: .milliseconds(5), arrival: .milliseconds(55), size: 100)))
+        #expect(isNil(grouping.add(sendTime: .milliseconds(20), arrival: .milliseconds(71), size: 200)))
         let delta = grouping.add(sendTime: .milliseconds(40), arrival: .milliseconds(93), size: 100)
         #expect(delta?.sendDelta == .milliseconds(15))
         #expect(delta?.arrivalDelta == .milliseconds(16))
@@ -35,8 +38,8 @@ import Wire
         var grouping = InterArrivalGrouping()
         _ = grouping.add(sendTime: .milliseconds(0), arrival: .milliseconds(100), size: 100)
         // Sent 10 ms apart but released together by the network: negative variation, within 5 ms of arrival.
-        #expect(grouping.add(sendTime: .milliseconds(10), arrival: .milliseconds(101), size: 100) == nil)
-        #expect(grouping.add(sendTime: .milliseconds(20), arrival: .milliseconds(102), size: 100) == nil)
+        #expect(isNil(grouping.add(sendTime: .milliseconds(10), arrival: .milliseconds(101), size: 100)))
+        #expect(isNil(grouping.add(sendTime: .milliseconds(20), arrival: .milliseconds(102), size: 100)))
         let delta = grouping.add(sendTime: .milliseconds(40), arrival: .milliseconds(140), size: 100)
         #expect(delta == nil)  // the first group (3 packets) has no predecessor
     }

@@ -4,7 +4,7 @@ import Wire
 
 @Suite struct LossBasedControllerTests {
     /// One evaluation period with `lost` of 100 packets.
-    private func evaluate(lost: Int, start: Int = 1_000_000, delayBased: Int = 5_000_000) -> LossBasedController {
+    private func evaluate(lost: Int, start: Int = 1_000_000, delayBased: Int = 1_000_000) -> LossBasedController {
         var controller = LossBasedController(startBitrate: start)
         controller.report(lost: 0, total: 1, delayBasedEstimate: delayBased, ackedBitrate: nil, now: .zero)
         controller.report(lost: lost, total: 99, delayBasedEstimate: delayBased, ackedBitrate: nil,
@@ -18,6 +18,11 @@ import Wire
         let controller = evaluate(lost: lost)
         #expect(abs(controller.estimate - expected) <= 1, "\(lost)% loss → \(controller.estimate)")
         #expect(abs(controller.lossFraction - Double(lost) / 100) < 1e-9)
+    }
+
+    @Test func lowLossFollowsAHigherDelayBasedEstimate() {
+        let controller = evaluate(lost: 0, start: 500_000, delayBased: 2_000_000)
+        #expect(controller.estimate == 2_000_000)
     }
 
     @Test func decreaseStartsFromTheLowerDelayBasedEstimate() {

@@ -1,4 +1,5 @@
 import Testing
+import RTP
 import Wire
 @testable import Congestion
 
@@ -9,7 +10,8 @@ import Wire
         let second = controller.pollProbe()
         #expect(first?.bitrate == 900_000)
         #expect(second?.bitrate == 1_800_000)
-        #expect(controller.pollProbe() == nil)
+        let third = controller.pollProbe()
+        #expect(third == nil)
         #expect(first?.id != second?.id)
     }
 
@@ -19,29 +21,37 @@ import Wire
         let clusters = [controller.pollProbe(), controller.pollProbe()].compactMap { $0 }
         #expect(clusters.count == 2)
         controller.probeResult(clusterID: clusters[1].id, bitrate: 1_700_000, now: .milliseconds(200))
-        #expect(controller.pollProbe()?.bitrate == 3_400_000)
+        let exponential = controller.pollProbe()
+        #expect(exponential?.bitrate == 3_400_000)
         // A result well under its target ends it.
         controller.probeResult(clusterID: clusters[1].id + 1, bitrate: 2_000_000, now: .milliseconds(400))
-        #expect(controller.pollProbe() == nil)
+        let none = controller.pollProbe()
+        #expect(none == nil)
     }
 
-    @Test func periodicProbesInALRAndAfterAQuietPeriod() {
+    @Test func periodicProbesInALRAndAfterAQuietPeriod() throws {
         var controller = ProbeController(maxBitrate: 10_000_000)
         controller.start(startBitrate: 300_000, now: .zero)
         while controller.pollProbe() != nil {}
         // Waiting for the second result for up to 1 s, then ALR probing every 5 s.
         #expect(controller.nextDeadline(applicationLimited: true) == .seconds(1))
         controller.handleTimeout(now: .seconds(1), estimate: 500_000, applicationLimited: true)
-        #expect(controller.pollProbe() == nil)
+        let early = controller.pollProbe()
+        #expect(early == nil)
         #expect(controller.nextDeadline(applicationLimited: true) == .seconds(5))
         controller.handleTimeout(now: .seconds(5), estimate: 500_000, applicationLimited: true)
-        #expect(controller.pollProbe()?.bitrate == 1_000_000)
+        let polled = controller.pollProbe()
+        let periodic = try #require(polled)
+        #expect(periodic.bitrate == 1_000_000)
+        // Its result falls short of 70%: no exponential follow-up.
+        controller.probeResult(clusterID: periodic.id, bitrate: 600_000, now: .milliseconds(5_200))
+        #expect(!controller.hasPendingProbe)
         // Outside ALR: every 3 s of a normal delay signal.
         controller.usage(.overusing, now: .seconds(6))
         #expect(controller.nextDeadline(applicationLimited: false) == .seconds(9))
     }
 
-    @Test func clusterThroughABottleneckMeasuresTheBottleneck() {
+    @Test func clusterThroughABottleneckMeasuresTheBottleneck() throws {
         var log = SentPacketLog()
         var estimator = ProbeBitrateEstimator()
         let cluster = ProbeCluster(id: 1, bitrate: 4_000_000)
@@ -58,7 +68,7 @@ import Wire
         }
         let feedback = TransportFeedback(senderSSRC: SSRC(1), mediaSSRC: SSRC(2), feedbackPacketCount: 0,
                                          baseSequenceNumber: 0, arrivalTimesMicroseconds: arrivals)
-        let results = log.handle(try! #require(feedback))
+        let results = log.handle(try #require(feedback))
         let measured = estimator.handle(results, now: .milliseconds(150))
         #expect(measured.count == 1)
         let rate = measured.first?.bitrate ?? 0

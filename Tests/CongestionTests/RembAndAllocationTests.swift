@@ -1,4 +1,5 @@
 import Testing
+import RTP
 import Wire
 @testable import Congestion
 
@@ -49,12 +50,18 @@ import Wire
 
     @Test func ladderStepsDownAtOnceAndUpWithHysteresis() {
         var ladder = VideoLadder()
-        #expect(ladder.update(videoBitrate: 1_000_000, now: .zero).description == "640x480@30")
-        #expect(ladder.update(videoBitrate: 240_000, now: .seconds(1)).description == "320x240@30")
+        var step = ladder.update(videoBitrate: 1_000_000, now: .zero)
+        #expect(step.description == "640x480@30")
+        step = ladder.update(videoBitrate: 240_000, now: .seconds(1))
+        #expect(step.description == "320x240@30")
         // 300 kbit/s is above 250 but below 1.3 × 250: stays down.
-        #expect(ladder.update(videoBitrate: 300_000, now: .seconds(2)).description == "320x240@30")
-        #expect(ladder.update(videoBitrate: 340_000, now: .seconds(3)).description == "320x240@30")
-        #expect(ladder.update(videoBitrate: 340_000, now: .seconds(5)).description == "640x480@30")
-        #expect(ladder.update(videoBitrate: 50_000, now: .seconds(6)).description == "160x120@15")
+        step = ladder.update(videoBitrate: 300_000, now: .seconds(2))
+        #expect(step.description == "320x240@30")
+        step = ladder.update(videoBitrate: 340_000, now: .seconds(3))
+        #expect(step.description == "320x240@30")
+        step = ladder.update(videoBitrate: 340_000, now: .seconds(5))
+        #expect(step.description == "640x480@30")
+        step = ladder.update(videoBitrate: 50_000, now: .seconds(6))
+        #expect(step.description == "160x120@15")
     }
 }
