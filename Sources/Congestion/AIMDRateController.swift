@@ -29,6 +29,10 @@ public struct AIMDRateController: Sendable {
     public var maxBitrate: Int
     /// Round-trip time used for the additive step's response time (100 ms + RTT, §5.5).
     public var rtt: Duration = .milliseconds(100)
+    /// Queueing delay standing in the path now (the owner's estimate: RTT above the lowest RTT seen). A decrease
+    /// while more than 100 ms stands cuts deeper than `beta`, down to half the acknowledged rate, so the standing
+    /// queue drains within a few seconds instead of at 15% of the capacity (LinkUp's addition to §5.5).
+    public var standingQueueDelay: Duration = .zero
     /// The current estimate, bit/s.
     public private(set) var estimate: Int
     /// The current state.
@@ -118,7 +122,8 @@ public struct AIMDRateController: Sendable {
             estimate = max(Int(Double(estimate) * beta), minBitrate)
             return
         }
-        let decreased = Int(beta * Double(acked))
+        let excess = max(standingQueueDelay - .milliseconds(100), .zero).milliseconds / 1_000
+        let decreased = Int(max(beta - 0.5 * excess, 0.5) * Double(acked))
         // Never increase on a decrease; the acked rate can exceed the estimate just after a probe.
         estimate = min(max(min(decreased, estimate), minBitrate), maxBitrate)
         updateCapacity(ackedKbps: Double(acked) / 1_000)

@@ -47,6 +47,7 @@ public struct CongestionController: Sendable {
     private var issuedClusters: [Int: ProbeCluster] = [:]
     private var sentRate = AckedBitrateEstimator(window: .milliseconds(500))
     private var rembCap: Int?
+    private var rttSamples: [(time: Instant, rtt: Duration)] = []
     private var hasTransportFeedback = false
     /// Whether the sender has been sending well under the target (application-limited region).
     public private(set) var isApplicationLimited = false
@@ -107,7 +108,7 @@ public struct CongestionController: Sendable {
         let results = log.handle(feedback)
         guard !results.isEmpty else { return }
         if let newest = results.filter(\.isReceived).map(\.sent.sendTime).max() {
-            updateRTT(now - newest)
+            noteFeedbackRTT(now - newest, now: now)
         }
         let received = results.filter(\.isReceived).sorted {
             ($0.arrival ?? .zero, $0.sent.sequenceNumber) < ($1.arrival ?? .zero, $1.sent.sequenceNumber)
@@ -156,6 +157,16 @@ public struct CongestionController: Sendable {
         guard sample > .zero else { return }
         rtt = .nanoseconds((rtt.wholeNanoseconds * 7 + sample.wholeNanoseconds) / 8)
         delay.rateController.rtt = rtt
+    }
+
+    /// A feedback round trip (send of the newest acknowledged packet to its feedback): smoothed into `rtt`, and
+    /// compared with the lowest of the last 10 s to estimate the queueing delay standing in the path.
+    private mutating func noteFeedbackRTT(_ sample: Duration, now: Instant) {
+        updateRTT(sample)
+        rttSamples.append((now, sample))
+        rttSamples.removeAll { now - $0.time > .seconds(10) }
+        let lowest = rttSamples.map(\.rtt).min() ?? sample
+        delay.rateController.standingQueueDelay = sample - lowest
     }
 
     /// The next probe cluster to hand to the pacer, if one is due.

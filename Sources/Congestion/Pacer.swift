@@ -44,6 +44,8 @@ public struct Pacer<Payload> {
     private var heads = [0, 0, 0]
     private var budget = 0.0
     private var lastProcess: Instant?
+    /// When the first packet or probe came in, before the first `handleTimeout`: the first deadline.
+    private var firstInput: Instant?
     private var probes: [ActiveProbe] = []
     private var output: [Output] = []
     private var outputHead = 0
@@ -70,20 +72,22 @@ public struct Pacer<Payload> {
 
     /// Queues a packet of `size` bytes for sending.
     public mutating func enqueue(_ payload: Payload, size: Int, kind: PacketKind, now: Instant) {
+        if firstInput == nil { firstInput = now }
         let index = Self.priority(kind)
         queues[index].append(Queued(payload: payload, size: max(size, 1), kind: kind, enqueued: now))
         queuedBytes += max(size, 1)
     }
 
-    /// Starts sending probe cluster `cluster` (from `CongestionController.pollProbe()`).
-    public mutating func startProbe(_ cluster: ProbeCluster) {
+    /// Starts sending probe cluster `cluster` (from `CongestionController.pollProbe()`) at `now`.
+    public mutating func startProbe(_ cluster: ProbeCluster, now: Instant) {
+        if firstInput == nil { firstInput = now }
         probes.append(ActiveProbe(cluster: cluster))
     }
 
     /// When `handleTimeout` should next run: now-ish while a burst can go, else when the budget allows the next
     /// one; nil when idle.
     public func nextDeadline() -> Instant? {
-        guard let last = lastProcess else { return queuedPackets > 0 || !probes.isEmpty ? Instant.zero : nil }
+        guard let last = lastProcess else { return queuedPackets > 0 || !probes.isEmpty ? firstInput : nil }
         if let probe = probes.first {
             guard let start = probe.start else { return last }
             let elapsed = Double(probe.sentBytes * 8) / Double(probe.cluster.bitrate)

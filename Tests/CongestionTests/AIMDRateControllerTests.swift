@@ -48,4 +48,16 @@ import Wire
         // 1.5 × 100 kbit/s + 10 kbit/s is below the start, so the cap keeps it where it was.
         #expect(controller.estimate == 300_000)
     }
+
+    @Test func aStandingQueueIsDrainedByADeeperCut() {
+        var controller = AIMDRateController(startBitrate: 1_000_000)
+        controller.standingQueueDelay = .milliseconds(600)
+        controller.update(usage: .overusing, ackedBitrate: 800_000, now: .zero)
+        // 0.85 − 0.5 × (0.6 s − 0.1 s) = 0.6 × the acknowledged rate.
+        #expect(abs(controller.estimate - 480_000) <= 1)
+        var bloated = AIMDRateController(startBitrate: 1_000_000)
+        bloated.standingQueueDelay = .seconds(3)
+        bloated.update(usage: .overusing, ackedBitrate: 800_000, now: .zero)
+        #expect(bloated.estimate == 400_000)  // never below half
+    }
 }

@@ -48,7 +48,7 @@ struct CallSimulation {
 
     private mutating func step() {
         produceMedia()
-        while let cluster = controller.pollProbe() { pacer.startProbe(cluster) }
+        while let cluster = controller.pollProbe() { pacer.startProbe(cluster, now: now) }
         pacer.setPacingRate(controller.pacingRate)
         if let deadline = pacer.nextDeadline(), deadline <= now {
             pacer.handleTimeout(now: now)

@@ -49,7 +49,7 @@ import Wire
         var pacer = Pacer<Int>(pacingRate: 100_000)
         pacer.enqueue(1, size: 1_000, kind: .video, now: .zero)
         let cluster = ProbeCluster(id: 7, bitrate: 2_000_000)  // 30 ms at 2 Mbit/s: 7500 bytes, 5+ packets
-        pacer.startProbe(cluster)
+        pacer.startProbe(cluster, now: .zero)
         let sent = drive(&pacer, from: .zero, until: .milliseconds(200))
         var bytes = 0
         var paddings = 0
