@@ -47,8 +47,7 @@ public struct Pacer<Payload> {
     /// When the first packet or probe came in, before the first `handleTimeout`: the first deadline.
     private var firstInput: Instant?
     private var probes: [ActiveProbe] = []
-    private var output: [Output] = []
-    private var outputHead = 0
+    private var output = OutputQueue<Output>()
     /// Bytes waiting in the queues.
     public private(set) var queuedBytes = 0
 
@@ -123,15 +122,7 @@ public struct Pacer<Payload> {
     }
 
     /// The next thing to send; nil when drained.
-    public mutating func pollOutput() -> Output? {
-        guard outputHead < output.count else {
-            output.removeAll(keepingCapacity: true)
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return output[outputHead]
-    }
+    public mutating func pollOutput() -> Output? { output.next() }
 
     private mutating func sendProbe(now: Instant) {
         guard var probe = probes.first else { return }

@@ -71,11 +71,15 @@ public struct ProbeController: Sendable {
         return max(last + interval, (lastNonNormal ?? last) + interval)
     }
 
-    /// Starts a periodic probe at 2× `estimate` when one is due.
+    /// Starts a periodic probe at 2× `estimate` when one is due; when one is due but cannot be sent (one is
+    /// still waiting, or the estimate is at the maximum) the period starts again, so the deadline always moves on.
     public mutating func handleTimeout(now: Instant, estimate: Int, applicationLimited: Bool) {
         if let waiting = waitingFor, now - waiting.since >= .seconds(1) { waitingFor = nil }  // its result is lost
-        guard pending.isEmpty, waitingFor == nil, estimate < maxBitrate,
-              let deadline = nextDeadline(applicationLimited: applicationLimited), deadline <= now else { return }
+        guard let deadline = nextDeadline(applicationLimited: applicationLimited), deadline <= now else { return }
+        guard pending.isEmpty, waitingFor == nil, estimate < maxBitrate else {
+            lastProbe = now
+            return
+        }
         schedule(bitrate: 2 * estimate, now: now)
     }
 

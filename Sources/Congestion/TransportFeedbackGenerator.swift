@@ -27,7 +27,7 @@ public struct TransportFeedbackGenerator: Sendable {
     private var lastFeedback: Instant?
     private var firstPending: Instant?
     private var feedbackCount: UInt8 = 0
-    private var pending: [TransportFeedback] = []
+    private var pending = OutputQueue<TransportFeedback>()
 
     /// Arrival time bounds for one feedback: signed 16-bit deltas of 250 µs (§3.1.5), with a margin for rounding.
     private static let maxDeltaMicroseconds: Int64 = 8_000_000
@@ -92,9 +92,7 @@ public struct TransportFeedbackGenerator: Sendable {
     }
 
     /// The next feedback packet to send, oldest first; nil when none is waiting.
-    public mutating func pollFeedback() -> TransportFeedback? {
-        pending.isEmpty ? nil : pending.removeFirst()
-    }
+    public mutating func pollFeedback() -> TransportFeedback? { pending.next() }
 
     /// One feedback packet from `start` on, ending early where a delta would not fit; returns it with the first
     /// sequence number it did not cover.
@@ -103,6 +101,8 @@ public struct TransportFeedbackGenerator: Sendable {
         var firstReceived = start
         while firstReceived < end, arrivals[firstReceived] == nil { firstReceived += 1 }
         guard let firstArrival = arrivals[firstReceived] else { return nil }
+        // A gap longer than one feedback can describe (a sender that jumped ahead) is skipped, not reported.
+        let base = firstReceived - start >= maxPacketsPerFeedback ? firstReceived : start
         let firstMicros = firstArrival.nanoseconds / 1_000
         // Move into the signed range of the 24-bit reference time; the sender unwraps it.
         let half = Self.referencePeriodMicroseconds / 2
@@ -112,7 +112,7 @@ public struct TransportFeedbackGenerator: Sendable {
         let shift = periods * Self.referencePeriodMicroseconds
         var times: [Int64?] = []
         var previous = firstMicros - shift
-        var sequence = start
+        var sequence = base
         while sequence <= end, times.count < maxPacketsPerFeedback {
             if let arrival = arrivals[sequence] {
                 let micros = arrival.nanoseconds / 1_000 - shift
@@ -131,8 +131,8 @@ public struct TransportFeedbackGenerator: Sendable {
         }
         guard let feedback = TransportFeedback(
             senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, feedbackPacketCount: feedbackCount,
-            baseSequenceNumber: UInt16(truncatingIfNeeded: start), arrivalTimesMicroseconds: times),
-            sequence > start
+            baseSequenceNumber: UInt16(truncatingIfNeeded: base), arrivalTimesMicroseconds: times),
+            sequence > base
         else { return nil }
         return (feedback, sequence)
     }
