@@ -29,6 +29,8 @@ public struct CongestionController: Sendable {
         public var initialProbing = true
         /// The over-use detector's threshold gains (see `OveruseDetector`): `.trendline` unless told otherwise.
         public var detectorGains = OveruseDetector.Gains.trendline
+        /// How long transport-wide feedback may be missing, while packets are sent, before the target is cut.
+        public var feedbackTimeout: Duration = .milliseconds(1_500)
         /// Capacity probes outside ALR (see `ProbeController.capacityProbeInterval`); nil disables them.
         public var capacityProbeInterval: Duration? = .seconds(3)
 
@@ -48,6 +50,9 @@ public struct CongestionController: Sendable {
     private var sentRate = AckedBitrateEstimator(window: .milliseconds(500))
     private var rembCap: Int?
     private var rttSamples: [(time: Instant, rtt: Duration)] = []
+    private var lastFeedback: Instant?
+    private var lastSend: Instant?
+    private var lastTimeoutCut: Instant?
     private var hasTransportFeedback = false
     /// Whether the sender has been sending well under the target (application-limited region).
     public private(set) var isApplicationLimited = false
@@ -92,6 +97,7 @@ public struct CongestionController: Sendable {
     /// in its header extension (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
     public mutating func onPacketSent(size: Int, kind: PacketKind, probeClusterID: Int? = nil, now: Instant) -> UInt16 {
         let sequence = log.recordSent(size: size, kind: kind, probeClusterID: probeClusterID, now: now)
+        lastSend = now
         if let id = probeClusterID, let cluster = issuedClusters[id] {
             probeEstimator.packetSent(cluster: cluster, now: now)
         } else if kind != .padding {
@@ -105,6 +111,7 @@ public struct CongestionController: Sendable {
     /// estimators on the packets it reports.
     public mutating func handle(_ feedback: TransportFeedback, now: Instant) {
         hasTransportFeedback = true
+        lastFeedback = now
         let results = log.handle(feedback)
         guard !results.isEmpty else { return }
         if let newest = results.filter(\.isReceived).map(\.sent.sendTime).max() {
@@ -178,12 +185,28 @@ public struct CongestionController: Sendable {
 
     /// When `handleTimeout` next has work (a periodic probe decision); nil when none is planned.
     public func nextDeadline() -> Instant? {
-        probes.nextDeadline(applicationLimited: isApplicationLimited)
+        earliest(probes.nextDeadline(applicationLimited: isApplicationLimited), feedbackTimeoutDeadline)
     }
 
-    /// Decides periodic probes due at `now`.
+    /// When missing feedback next cuts the target: `feedbackTimeout` after the last feedback (or the last cut),
+    /// while packets are still being sent after it.
+    private var feedbackTimeoutDeadline: Instant? {
+        guard hasTransportFeedback, let lastFeedback, let lastSend, lastSend > lastFeedback else { return nil }
+        let since = max(lastFeedback, lastTimeoutCut ?? lastFeedback)
+        return since + configuration.feedbackTimeout
+    }
+
+    /// Decides periodic probes due at `now`, and cuts the target when feedback has been missing too long.
     public mutating func handleTimeout(now: Instant) {
         probes.handleTimeout(now: now, estimate: targetBitrate, applicationLimited: isApplicationLimited)
+        if let deadline = feedbackTimeoutDeadline, deadline <= now {
+            // No feedback while sending: the path may be congested enough to lose it, or gone. Back off by 20%
+            // per timeout (as libwebrtc does) rather than keep sending blind at the old rate.
+            lastTimeoutCut = now
+            let reduced = Int(0.8 * Double(targetBitrate))
+            delay.rateController.setEstimate(reduced, now: now)
+            loss.lower(to: reduced)
+        }
     }
 
     /// ALR with hysteresis: in below 65% of the target, out above 80%.

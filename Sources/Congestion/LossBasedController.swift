@@ -69,6 +69,11 @@ public struct LossBasedController: Sendable {
         self.total = 0
     }
 
+    /// Lowers the estimate to `bitrate` when lower (missing feedback: nothing says the path still carries more).
+    public mutating func lower(to bitrate: Int) {
+        estimate = min(max(min(estimate, bitrate), minBitrate), maxBitrate)
+    }
+
     /// Raises the estimate to `bitrate` when higher: a probe delivered at that rate, so the path carries it
     /// whatever the random loss.
     public mutating func raise(to bitrate: Int) {
