@@ -41,4 +41,18 @@ import RTP
             if let next = controller.nextDeadline() { #expect(next > now) }
         }
     }
+
+    @Test func sendingWellUnderTheTargetIsApplicationLimited() {
+        var controller = CongestionController(now: .zero)
+        // 300 kbit/s target; 10 packets of 200 bytes a second is about 16 kbit/s.
+        for index in 0..<20 {
+            _ = controller.onPacketSent(size: 200, kind: .audio, now: .milliseconds(Int64(index) * 100))
+        }
+        #expect(controller.isApplicationLimited)
+        // Back to about the target: out of ALR.
+        for index in 0..<40 {
+            _ = controller.onPacketSent(size: 1_200, kind: .video, now: .milliseconds(2_000 + Int64(index) * 25))
+        }
+        #expect(!controller.isApplicationLimited)
+    }
 }

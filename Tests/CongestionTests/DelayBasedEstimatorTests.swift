@@ -78,4 +78,16 @@ import Wire
         detector.detect(trend: settled + 100, sendDeltaMs: 10, nowMs: 30)
         #expect(detector.threshold == settled)
     }
+
+    @Test func trendlineSlopeOfASteadyRamp() {
+        var trendline = TrendlineEstimator()
+        var trend = 0.0
+        // Each 10 ms group arrives 1 ms later than sent relative to the last: delay grows 0.1 ms per ms.
+        for index in 1...100 {
+            trend = trendline.update(sendDeltaMs: 10, arrivalDeltaMs: 11, arrivalMs: Double(index) * 11)
+        }
+        // The fit is over arrival time (11 ms per group): 1 / 11 per ms, times 60 deltas and gain 4.
+        #expect(abs(trendline.slope - 1.0 / 11) < 0.001)
+        #expect(abs(trend - 60 * 4 / 11.0) < 0.3)
+    }
 }
