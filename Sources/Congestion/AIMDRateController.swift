@@ -33,6 +33,10 @@ public struct AIMDRateController: Sendable {
     /// while more than 100 ms stands cuts deeper than `beta`, down to half the acknowledged rate, so the standing
     /// queue drains within a few seconds instead of at 15% of the capacity (LinkUp's addition to §5.5).
     public var standingQueueDelay: Duration = .zero
+    /// A standing queue longer than this counts as over-use even while the delay trend is flat: a full drop-tail
+    /// queue holds its delay constant (the trendline sees nothing) and turns the excess into loss that the
+    /// loss-based controller only holds at (2–10%). LinkUp's addition to §5.5.
+    public var maxStandingQueueDelay: Duration = .milliseconds(250)
     /// The current estimate, bit/s.
     public private(set) var estimate: Int
     /// The current state.
@@ -62,7 +66,8 @@ public struct AIMDRateController: Sendable {
 
     /// Applies the signal `usage` with the measured acknowledged rate at `now`; returns the new estimate.
     @discardableResult
-    public mutating func update(usage: BandwidthUsage, ackedBitrate: Int?, now: Instant) -> Int {
+    public mutating func update(usage signal: BandwidthUsage, ackedBitrate: Int?, now: Instant) -> Int {
+        let usage = signal == .normal && standingQueueDelay > maxStandingQueueDelay ? .overusing : signal
         switch (usage, state) {
         case (.overusing, _): state = .decrease
         case (.underusing, _): state = .hold

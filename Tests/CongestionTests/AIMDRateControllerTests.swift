@@ -60,4 +60,15 @@ import Wire
         bloated.update(usage: .overusing, ackedBitrate: 800_000, now: .zero)
         #expect(bloated.estimate == 400_000)  // never below half
     }
+
+    @Test func aLongStandingQueueCountsAsOveruseWhileTheTrendIsFlat() {
+        var controller = AIMDRateController(startBitrate: 300_000)
+        controller.standingQueueDelay = .milliseconds(300)
+        controller.update(usage: .normal, ackedBitrate: 200_000, now: .zero)
+        // Cut as for over-use, deeper for the 300 ms queue: (0.85 − 0.5 × 0.2) × 200 kbit/s.
+        #expect(abs(controller.estimate - 150_000) <= 1)
+        // Draining (under-use) is left alone.
+        controller.update(usage: .underusing, ackedBitrate: 150_000, now: .seconds(1))
+        #expect(abs(controller.estimate - 150_000) <= 1)
+    }
 }

@@ -88,6 +88,18 @@ import Wire
         #expect(simulation.queueDelayPercentile(0.95) < 200)
     }
 
+    @Test func narrowLinkKeepsNoStandingQueue() {
+        // The 200 kbit/s case: the 400 ms tbf-like buffer fills at the start (300 kbit/s start rate);
+        // a full drop-tail queue shows no delay trend, so only the standing-queue rule drains it.
+        var simulation = CallSimulation(link: BottleneckLink(capacity: { _ in 200_000 }))
+        simulation.run(until: .seconds(30))
+        report(simulation, Phase(name: "200 kbit/s", from: .zero, to: .seconds(30)), label: "narrow")
+        reportDelays(simulation, label: "narrow")
+        let mean = simulation.meanTargetFraction(from: .seconds(5), to: .seconds(30))
+        #expect(mean >= 0.8 && mean <= 1.0)
+        #expect(simulation.queueDelayPercentile(0.95) < 200)
+    }
+
     @Test func randomLossDoesNotCollapseTheRate() {
         var simulation = CallSimulation(link: BottleneckLink(capacity: { _ in 2_000_000 }, loss: 0.05, seed: 7))
         simulation.run(until: .seconds(30))
