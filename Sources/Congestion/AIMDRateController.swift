@@ -5,7 +5,7 @@ import Wire
 ///
 /// Far from convergence the estimate grows multiplicatively (8% per second); once a decrease has measured the
 /// link capacity, and while the acknowledged rate stays within three standard deviations of that measurement, it
-/// grows additively by about one packet per response time. On over-use it drops to `beta` (0.85) × the measured
+/// grows additively by half a packet per response time. On over-use it drops to `beta` (0.85) × the measured
 /// acknowledged rate. It never exceeds 1.5 × the acknowledged rate (plus a small allowance), so it cannot run
 /// away from what the network has shown it carries.
 public struct AIMDRateController: Sendable {
@@ -103,12 +103,13 @@ public struct AIMDRateController: Sendable {
         }
         var next = Double(estimate)
         if isNearConvergence {
-            // §5.5: one average-sized packet per response time, for a 30 fps stream of packets up to 1200 bytes.
+            // §5.5: alpha = 0.5 × (elapsed / response time) of an average-sized packet, for a 30 fps stream of
+            // packets up to 1200 bytes: half a packet per response time (100 ms + RTT).
             let bitsPerFrame = Double(estimate) / 30
             let packetsPerFrame = (bitsPerFrame / (1_200 * 8)).rounded(.up)
             let packetBits = bitsPerFrame / max(packetsPerFrame, 1)
             let responseMs = 100 + rtt.milliseconds
-            let perSecond = max(4_000, packetBits * 1_000 / responseMs)
+            let perSecond = max(4_000, 0.5 * packetBits * 1_000 / responseMs)
             next += perSecond * elapsedMs / 1_000
         } else {
             next *= power(multiplicativeIncrease, elapsedMs / 1_000)
