@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "MediaSession", targets: ["MediaSession"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "Congestion", targets: ["Congestion"]),
         .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "SignalingServer", targets: ["SignalingServer"]),
         .library(name: "RESP", targets: ["RESP"]),
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
         .target(name: "RTP", dependencies: ["Wire", "CSRTP", "COpenSSL"]),
+        // Bandwidth estimation (GCC: transport-wide feedback, delay- and loss-based control), probing, pacer; sans-IO.
+        .target(name: "Congestion", dependencies: ["RTP", "Wire"]),
         // Pixel and sample loops are unusable unoptimized (tests and debug builds run real video through them),
         // so Media is compiled with -O in every configuration.
         .target(
@@ -133,6 +136,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
+        .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP", "Wire"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Wire"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),
         .testTarget(name: "MediaSessionTests",
