@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),
         // One call's media engine, sans-IO: forwarding (echo, relays), RTCP, statistics; `CallMachine` runs it
         // together with its Peer.
-        .target(name: "MediaSession", dependencies: ["Wire", "RTP", "SDP", "Peer", "Media"]),
+        .target(name: "MediaSession", dependencies: ["Wire", "RTP", "SDP", "Peer", "Media", "Congestion"]),
         // The only I/O of the peer stack: UDP sockets and timers on a SwiftNIO event loop.
         .target(
             name: "PeerRuntime",

@@ -90,7 +90,9 @@ public struct Pacer<Payload> {
         if let probe = probes.first {
             guard let start = probe.start else { return last }
             let elapsed = Double(probe.sentBytes * 8) / Double(probe.cluster.bitrate)
-            return max(last, start + .nanoseconds(Int64(elapsed * 1_000_000_000)))
+            // Rounded up and at least 1 ms on: a deadline that rounds down to `last` would be run again at the same
+            // instant with nothing new to send, for ever.
+            return max(last + .milliseconds(1), start + .nanoseconds(Int64((elapsed * 1_000_000_000).rounded(.up))))
         }
         guard queuedPackets > 0 else { return nil }
         let rate = effectiveRate(now: last)

@@ -22,10 +22,13 @@ public struct EndpointLayout: Sendable, Equatable {
         public var rtx: RetransmissionHistory.RTX?
         /// The id of the MID header extension (RFC 8843 §15.2), when negotiated: every packet names its section.
         public var midExtensionID: UInt8?
+        /// The id of the transport-wide sequence number extension, when negotiated: every packet gets one and the
+        /// remote's feedback about them drives congestion control.
+        public var transportCCExtensionID: UInt8?
 
         /// An outgoing stream.
         public init(kind: MediaKind, mid: Mid, ssrc: SSRC, payloadType: PayloadType, clockRate: UInt32,
-                    rtx: RetransmissionHistory.RTX?, midExtensionID: UInt8?) {
+                    rtx: RetransmissionHistory.RTX?, midExtensionID: UInt8?, transportCCExtensionID: UInt8? = nil) {
             self.kind = kind
             self.mid = mid
             self.ssrc = ssrc
@@ -33,6 +36,7 @@ public struct EndpointLayout: Sendable, Equatable {
             self.clockRate = clockRate
             self.rtx = rtx
             self.midExtensionID = midExtensionID
+            self.transportCCExtensionID = transportCCExtensionID
         }
     }
 
@@ -48,14 +52,18 @@ public struct EndpointLayout: Sendable, Equatable {
         public var localSSRC: SSRC
         /// The codec's RTP clock rate.
         public var clockRate: UInt32
+        /// The id of the transport-wide sequence number extension, when negotiated: arrivals are reported back.
+        public var transportCCExtensionID: UInt8?
 
         /// An incoming stream.
-        public init(kind: MediaKind, mid: Mid, rtxPayloadType: PayloadType?, localSSRC: SSRC, clockRate: UInt32) {
+        public init(kind: MediaKind, mid: Mid, rtxPayloadType: PayloadType?, localSSRC: SSRC, clockRate: UInt32,
+                    transportCCExtensionID: UInt8? = nil) {
             self.kind = kind
             self.mid = mid
             self.rtxPayloadType = rtxPayloadType
             self.localSSRC = localSSRC
             self.clockRate = clockRate
+            self.transportCCExtensionID = transportCCExtensionID
         }
     }
 
@@ -84,11 +92,13 @@ public struct EndpointLayout: Sendable, Equatable {
                 }
                 outbound.append(Outbound(kind: kind, mid: section.mid, ssrc: section.localSSRC,
                                          payloadType: codec.payloadType, clockRate: codec.clockRate, rtx: rtx,
-                                         midExtensionID: section.midExtensionID))
+                                         midExtensionID: section.midExtensionID,
+                                         transportCCExtensionID: section.transportCCExtensionID))
             }
             if receive, section.direction.receives {
                 inbound.append(Inbound(kind: kind, mid: section.mid, rtxPayloadType: section.rtxPayloadType,
-                                       localSSRC: section.localSSRC, clockRate: codec.clockRate))
+                                       localSSRC: section.localSSRC, clockRate: codec.clockRate,
+                                       transportCCExtensionID: section.transportCCExtensionID))
             }
         }
         self.init(outbound: outbound, inbound: inbound)

@@ -1,3 +1,4 @@
+import Congestion
 import Media
 import RTP
 import SDP
@@ -51,6 +52,14 @@ public struct MediaSession {
     public private(set) var audioTarget: AudioEncoderTarget?
     /// The capture time of the last picture sent to the encoder, for `VideoEncoderTarget.maxFrameRate`.
     private var lastEncodedCapture: Instant?
+    /// Congestion control of what we send, when the remote takes transport-wide sequence numbers (created with
+    /// the first frame).
+    private var rateControl: SendRateControl?
+    private let rateControlExtensionID: UInt8?
+    /// Transport-wide feedback about what we receive, when the remote numbers its packets.
+    private var feedback: TransportFeedbackGenerator?
+    /// The width of the last picture handed in: the ladder's picture size is reached by scaling it down.
+    private var sourceWidth: Int?
 
     /// A forwarding session for `routes`.
     ///
@@ -92,6 +101,7 @@ public struct MediaSession {
         }
         senders = outbound.map { OutboundMediaStream(layout: $0, random: &random) }
         receivers = inbound.map { InboundMediaStream(layout: $0, sendsFeedback: inboundFeedback) }
+        rateControlExtensionID = outbound.lazy.compactMap(\.transportCCExtensionID).first
         self.random = random
         self.ntp = ntp
         self.cname = cname
@@ -106,6 +116,9 @@ public struct MediaSession {
 
     // MARK: Send pipeline
 
+    /// Pictures are not encoded while the pacer holds packets this old (see `submitVideo`).
+    static let pushbackDelay: Duration = .milliseconds(100)
+
     /// Sets what the encoders are asked for from the next frame on (congestion control calls this).
     public mutating func setEncoderTargets(video: VideoEncoderTarget?, audio: AudioEncoderTarget?) {
         videoTarget = video
@@ -118,6 +131,14 @@ public struct MediaSession {
     public mutating func submitVideo(_ frame: VideoFrame, now: Instant) {
         guard let index = senders.firstIndex(where: { $0.layout.kind == .video }) else {
             stats.framesRefused += 1
+            return
+        }
+        sourceWidth = frame.width
+        followRateControl(now: now)
+        // An encoder that overshoots its target fills the pacer; new pictures wait until it drains, so the
+        // delay stays short instead of the queue growing (libwebrtc's encoder pushback does the same).
+        if let queued = rateControl?.queueDelay(now: now), queued > Self.pushbackDelay, !senders[index].keyframeOwed {
+            stats.framesSkipped += 1
             return
         }
         if let target = videoTarget, let last = lastEncodedCapture, !senders[index].keyframeOwed {
@@ -141,6 +162,7 @@ public struct MediaSession {
             stats.framesRefused += 1
             return
         }
+        followRateControl(now: now)
         outputs.append(.event(.encodeAudio(AudioEncodeRequest(frame: frame, target: audioTarget))))
     }
 
@@ -154,7 +176,7 @@ public struct MediaSession {
                                                     origin: origin)
         stats.videoFramesSent += 1
         if isKeyframe { stats.keyframesSent += 1 }
-        for packet in packets { sendOwn(packet, mid: senders[index].layout.mid) }
+        for packet in packets { sendOwn(packet, mid: senders[index].layout.mid, kind: .video, now: now) }
     }
 
     /// One encoded Opus packet of `samples` samples per channel captured at `captureTime`: sent.
@@ -163,13 +185,53 @@ public struct MediaSession {
         startReports(now: now)
         let rtp = senders[index].packetizeAudio(packet, samples: samples, captureTime: captureTime)
         stats.audioFramesSent += 1
-        sendOwn(rtp, mid: senders[index].layout.mid)
+        sendOwn(rtp, mid: senders[index].layout.mid, kind: .audio, now: now)
     }
 
-    private mutating func sendOwn(_ packet: RTPPacket, mid: Mid) {
+    /// One of our packets: through the pacer when congestion control runs, else straight out.
+    private mutating func sendOwn(_ packet: RTPPacket, mid: Mid, kind: PacketKind, now: Instant) {
         stats.packetsSent += 1
         stats.bytesSent += packet.encodedSize
-        outputs.append(.rtp(mid: mid, packet: packet))
+        followRateControl(now: now)
+        guard rateControl != nil else {
+            outputs.append(.rtp(mid: mid, packet: packet))
+            return
+        }
+        rateControl?.enqueue(packet, mid: mid, kind: kind, now: now)
+        drainRateControl(now: now)
+    }
+
+    /// Starts congestion control with the first frame (when the remote takes transport-wide sequence numbers)
+    /// and brings the encoder targets up to date.
+    private mutating func followRateControl(now: Instant) {
+        if rateControl == nil, let id = rateControlExtensionID {
+            rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
+        }
+        guard let rateControl else { return }
+        let targets = rateControl.targets(sourceWidth: sourceWidth)
+        videoTarget = targets.video
+        audioTarget = targets.audio
+        stats.targetBitrate = rateControl.controller.targetBitrate
+        stats.videoStep = rateControl.ladder.current.description
+    }
+
+    /// Sends what the pacer released; padding for a probe is an RTX copy of our latest video packet.
+    private mutating func drainRateControl(now: Instant) {
+        while let release = rateControl?.pollRelease() {
+            switch release {
+            case let .send(mid, packet):
+                outputs.append(.rtp(mid: mid, packet: packet))
+            case let .padding(size, cluster):
+                guard let index = senders.firstIndex(where: { $0.layout.kind == .video }) else { continue }
+                var sent = 0
+                while sent < size, var padding = senders[index].latestAsRTX(now: now) {
+                    rateControl?.paddingSent(&padding, cluster: cluster, now: now)
+                    sent += max(padding.encodedSize, 1)
+                    stats.paddingPacketsSent += 1
+                    outputs.append(.rtp(mid: senders[index].layout.mid, packet: padding))
+                }
+            }
+        }
     }
 
     /// The owner's video decoder fell behind and dropped frames: the frames after them cannot decode until a
@@ -195,6 +257,14 @@ public struct MediaSession {
         }
         if let index = receivers.firstIndex(where: { $0.layout.mid == mid }) {
             used = true
+            if let id = receivers[index].layout.transportCCExtensionID,
+               let sequence = packet.extensions?.transportSequenceNumber(id: id) {
+                if feedback == nil {
+                    feedback = TransportFeedbackGenerator(senderSSRC: receivers[index].layout.localSSRC,
+                                                          mediaSSRC: packet.ssrc)
+                }
+                feedback?.record(sequenceNumber: sequence, arrival: now)
+            }
             apply(receivers[index].receive(packet, now: now))
         }
         if !used { stats.packetsDropped += 1 }
@@ -249,15 +319,34 @@ public struct MediaSession {
                 reportBlocksReceived(report.reports, now: now)
             case let .receiverReport(report):
                 reportBlocksReceived(report.reports, now: now)
+            case let .transportFeedback(feedback):
+                rateControl?.handle(feedback, now: now)
+            case let .receiverEstimatedMaxBitrate(remb):
+                rateControl?.handle(remb, now: now)
             default:
                 break
             }
         }
         if !relays.isEmpty { send(relays) }
+        followRateControl(now: now)
+        drainRateControl(now: now)
     }
 
-    /// Runs what is due: the jitter buffers' timers, NACK repeats upstream, and the regular report.
+    /// Runs what is due: the pacer and congestion control, transport-wide feedback, the jitter buffers' timers,
+    /// NACK repeats upstream, and the regular report.
     public mutating func handleTimeout(now: Instant) {
+        if let due = rateControl?.nextDeadline(), due <= now {
+            rateControl?.handleTimeout(now: now)
+            followRateControl(now: now)
+            drainRateControl(now: now)
+        }
+        if let due = feedback?.nextDeadline(), due <= now {
+            feedback?.handleTimeout(now: now)
+            while let report = feedback?.pollFeedback() {
+                stats.transportFeedbackSent += 1
+                outputs.append(.rtcp(RTCPCompound(packets: [.transportFeedback(report)]).encoded))
+            }
+        }
         for index in receivers.indices {
             if let due = receivers[index].nextDeadline(), due <= now {
                 apply(receivers[index].handleTimeout(now: now))
@@ -286,6 +375,9 @@ public struct MediaSession {
         for receiver in receivers {
             if let due = receiver.nextDeadline() { deadline = deadline.map { min($0, due) } ?? due }
         }
+        for due in [rateControl?.nextDeadline(), feedback?.nextDeadline()].compactMap({ $0 }) {
+            deadline = deadline.map { min($0, due) } ?? due
+        }
         return deadline
     }
 
@@ -310,8 +402,13 @@ public struct MediaSession {
             stats.nacksReceived += 1
             for resend in senders[index].resend(for: nack, now: now) {
                 stats.packetsResent += 1
-                outputs.append(.rtp(mid: senders[index].layout.mid, packet: resend))
+                if rateControl != nil {
+                    rateControl?.enqueue(resend, mid: senders[index].layout.mid, kind: .retransmission, now: now)
+                } else {
+                    outputs.append(.rtp(mid: senders[index].layout.mid, packet: resend))
+                }
             }
+            drainRateControl(now: now)
         }
     }
 
@@ -348,7 +445,11 @@ public struct MediaSession {
             guard forwarded != nil || own != nil else { continue }
             stats.remoteLossFraction = Double(block.fractionLost) / 256
             if let own, senders[own].layout.kind == .video { stats.videoLossFraction = stats.remoteLossFraction }
-            guard let rtt = ntp.roundTripTime(from: block, now: now) else { continue }
+            let rtt = ntp.roundTripTime(from: block, now: now)
+            if own != nil {
+                rateControl?.reportReceived(fractionLost: block.fractionLost, packets: 50, roundTrip: rtt, now: now)
+            }
+            guard let rtt else { continue }
             stats.roundTripMs = Double(rtt.components.seconds) * 1000 + Double(rtt.components.attoseconds) / 1e15
             if let forwarded { streams[forwarded].roundTripMeasured(rtt) }
             for index in receivers.indices { receivers[index].roundTripMeasured(rtt) }

@@ -55,6 +55,13 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var audioReorderWaitMs: Double?
     /// How long an incomplete video frame is waited for now (follows the round trip and jitter).
     public var videoWaitMs: Double?
+    /// Congestion control (when the remote takes transport-wide sequence numbers): the target bitrate now, the
+    /// picture size and frame rate it allows, padding packets sent to probe, and feedback packets we sent about
+    /// what we receive.
+    public var targetBitrate: Int?
+    public var videoStep: String?
+    public var paddingPacketsSent = 0
+    public var transportFeedbackSent = 0
     /// PLIs sent for our own decoding.
     public var plisSent = 0
     /// The fraction of our video the remote reported lost, last report (0...1).

@@ -75,6 +75,18 @@ struct OutboundMediaStream: Sendable {
         sending.packetSent(packet, captureTime: captureTime)
     }
 
+    /// The sequence number of the last packet sent.
+    private var lastSequenceNumber: UInt16? { history.rtx == nil ? nil : nextSequenceNumber &- 1 }
+
+    /// An RTX copy of the latest packet sent, as padding for a bandwidth probe (RTX carries a useful payload where
+    /// padding-only packets would not); nil without RTX or before anything was sent.
+    mutating func latestAsRTX(now: Instant) -> RTPPacket? {
+        guard let sequence = lastSequenceNumber, let original = history.packet(sequenceNumber: sequence) else {
+            return nil
+        }
+        return history.wrap(original)
+    }
+
     /// The packets to resend for a NACK, from the history (RTX-wrapped when negotiated).
     mutating func resend(for nack: GenericNack, now: Instant) -> [RTPPacket] {
         history.handle(nack, now: now)

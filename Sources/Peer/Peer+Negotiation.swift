@@ -128,6 +128,9 @@ extension Peer {
         if let id = transceiver.midExtensionID {
             section.extensionMaps = [ExtensionMap(id: UInt16(id), uri: ExtensionMap.midURI)]
         }
+        if let id = transceiver.transportCCExtensionID {
+            section.extensionMaps.append(ExtensionMap(id: UInt16(id), uri: ExtensionMap.transportCCURI))
+        }
         section.direction = transceiver.direction
         if transceiver.direction.sends {
             section.msids = [MediaStreamID(streamID: transceiver.streamID, trackID: transceiver.trackID)]
@@ -171,6 +174,7 @@ extension Peer {
             localSSRC: SSRC(UInt32.random(in: 1 ... .max, using: &random)),
             localRTXSSRC: hasRTX ? SSRC(UInt32.random(in: 1 ... .max, using: &random)) : nil,
             midExtensionID: UInt8(PeerConfiguration.midExtensionID),
+            transportCCExtensionID: UInt8(PeerConfiguration.transportCCExtensionID),
             streamID: streamID, trackID: "\(kind.rawValue)-\(mid)",
             nextSequenceNumber: UInt16.random(in: 0 ... .max, using: &random))
     }
@@ -243,6 +247,10 @@ extension Peer {
             var transceiver = makeTransceiver(mid: mid, kind: section.kind, codecs: codecs, direction: direction)
             transceiver.midExtensionID = section.extensionMaps.first { $0.uri == ExtensionMap.midURI }
                 .map { UInt8(truncatingIfNeeded: $0.id) }
+            // One-byte header extensions carry IDs 1-14 (RFC 8285 §4.2): anything else is not taken up.
+            transceiver.transportCCExtensionID = section.extensionMaps
+                .first { $0.uri == ExtensionMap.transportCCURI && (1...14).contains($0.id) }
+                .map { UInt8(truncatingIfNeeded: $0.id) }
             transceivers.append(transceiver)
         }
         guard !transceivers.isEmpty else {
@@ -266,6 +274,9 @@ extension Peer {
                 receives: transceivers[index].direction.receives && remote.sends)
             if !section.extensionMaps.contains(where: { $0.uri == ExtensionMap.midURI }) {
                 transceivers[index].midExtensionID = nil
+            }
+            if !section.extensionMaps.contains(where: { $0.uri == ExtensionMap.transportCCURI }) {
+                transceivers[index].transportCCExtensionID = nil
             }
             if transceivers[index].sendCodec == nil { transceivers[index].isStopped = true }
         }

@@ -38,6 +38,8 @@ public struct PeerConfiguration: Sendable {
     static let vp8RTXPayloadType = PayloadType(rawValue: 97)!
     /// The extension ID offered for `sdes:mid`.
     static let midExtensionID: UInt16 = 1
+    /// The extension ID offered for the transport-wide sequence number (Chromium offers 3 as well).
+    static let transportCCExtensionID: UInt16 = 3
 
     /// The codecs offered for a kind of media, best first.
     static func offeredCodecs(for kind: MediaKind) -> [Codec] {

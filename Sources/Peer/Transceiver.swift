@@ -20,6 +20,9 @@ public struct Transceiver: Sendable {
     public var remoteSSRCs: [SSRC] = []
     /// The RTP header extension ID of `sdes:mid`, if negotiated (RFC 9143 §15.1): how receivers route packets.
     public var midExtensionID: UInt8?
+    /// The RTP header extension ID of the transport-wide sequence number, if negotiated
+    /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): what congestion control feedback is about.
+    public var transportCCExtensionID: UInt8? = nil
     /// The media stream and track IDs this side announces in `a=msid`.
     public var streamID: String
     /// The track ID in `a=msid`.

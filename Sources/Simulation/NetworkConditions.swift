@@ -13,15 +13,19 @@ public struct NetworkConditions: Sendable {
     public var duplication: Double
     /// Bits per second the path carries; nil for unlimited. Datagrams queue behind each other at this rate.
     public var bandwidth: Int?
+    /// The longest a datagram may wait in the bandwidth queue; one that would wait longer is dropped, as a
+    /// drop-tail router (or `tc tbf ... latency`) drops it. Nil: the queue never drops.
+    public var queueLimit: Duration?
 
     /// A path with the given properties; the defaults are a perfect 1 ms link.
     public init(loss: Double = 0, delay: Duration = .milliseconds(1), jitter: Duration = .zero,
-                duplication: Double = 0, bandwidth: Int? = nil) {
+                duplication: Double = 0, bandwidth: Int? = nil, queueLimit: Duration? = nil) {
         self.loss = loss
         self.delay = delay
         self.jitter = jitter
         self.duplication = duplication
         self.bandwidth = bandwidth
+        self.queueLimit = queueLimit
     }
 
     /// A perfect 1 ms path.

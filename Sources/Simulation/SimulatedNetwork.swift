@@ -35,6 +35,9 @@ public struct SimulatedNetwork {
         pathConditions[PathKey(from: from, to: to)] = conditions
     }
 
+    /// Datagrams dropped because the bandwidth queue was full (`NetworkConditions.queueLimit`).
+    public private(set) var queueDrops = 0
+
     /// Puts an outgoing datagram on the wire at `now`. `datagram.local` is the sender, `remote` the receiver.
     public mutating func send(_ datagram: Datagram, now: Instant) {
         sent += 1
@@ -47,6 +50,11 @@ public struct SimulatedNetwork {
         var departure = now
         if let bandwidth = conditions.bandwidth, bandwidth > 0 {
             let start = max(now, linkFreeAt[path] ?? now)
+            if let limit = conditions.queueLimit, start - now > limit {
+                dropped += 1
+                queueDrops += 1
+                return
+            }
             let serialization = Duration.nanoseconds(Int64(datagram.payload.count * 8) * 1_000_000_000 / Int64(bandwidth))
             linkFreeAt[path] = start + serialization
             departure = start + serialization

@@ -45,6 +45,24 @@ import Wire
         #expect(pacer.queuedPackets == 0 && pacer.queuedBytes == 0)
     }
 
+    /// Run at its own deadlines (as the runtime and the simulator do), a probing pacer's deadline always moves on:
+    /// a deadline rounded down to the instant it was computed at would be run again and again at that instant.
+    @Test func aProbesDeadlineAlwaysMovesOn() {
+        for bitrate in [333_333, 900_000, 1_800_000, 2_500_000] {
+            var pacer = Pacer<Int>(pacingRate: 750_000)
+            pacer.startProbe(ProbeCluster(id: 1, bitrate: bitrate), now: .milliseconds(3))
+            var now = Instant.milliseconds(3), steps = 0
+            while let due = pacer.nextDeadline(), steps < 1_000 {
+                #expect(due > now || steps == 0, "bitrate \(bitrate): deadline \(due) at \(now)")
+                now = max(now, due)
+                pacer.handleTimeout(now: now)
+                while pacer.pollOutput() != nil {}
+                steps += 1
+            }
+            #expect(steps < 1_000, "the probe ended")
+        }
+    }
+
     @Test func probeUsesQueuedMediaThenAsksForPadding() {
         var pacer = Pacer<Int>(pacingRate: 100_000)
         pacer.enqueue(1, size: 1_000, kind: .video, now: .zero)

@@ -14,8 +14,8 @@ struct CodecCallEndpoint: SimulatedEndpoint {
     var addresses: [TransportAddress]
     let sends: Bool
     let frameInterval: Duration = .milliseconds(33)
-    let pattern = TestPatternSource(width: 320, height: 240)
-    let encoder: VP8Encoder
+    let pattern: TestPatternSource
+    var encoder: AdaptiveVP8Encoder
     let decoder: VP8Decoder
     var nextFrameAt: Instant?
     var frameNumber: UInt32 = 0
@@ -23,20 +23,27 @@ struct CodecCallEndpoint: SimulatedEndpoint {
     private var pending: [Datagram] = []
 
     // What happened.
-    var framesSubmitted = 0, keyframesEncoded = 0, audioPacketsDecoded = 0
+    var framesSubmitted = 0, framesEncoded = 0, keyframesEncoded = 0, audioPacketsDecoded = 0
+    /// Pictures the decoder produced (read or not), and their widths.
+    var picturesDecoded = 0
+    var pictureWidths: [Int] = []
+    /// The congestion controller's target at each picture handed in.
+    var targets: [Int] = []
+    /// Capture to decode of each decoded picture (virtual time), and the picture widths decoded.
+    var latencies: [Duration] = []
+    var decodedWidths: [Int] = []
     var decodedNumbers: [UInt32] = []
     var psnr: [Double] = []
 
-    init(seed: UInt64, address: TransportAddress, sends: Bool) throws {
+    init(seed: UInt64, address: TransportAddress, sends: Bool, width: Int = 320, height: Int = 240) throws {
         var peer = try Peer(random: SeededGenerator(seed: seed))
         peer.addLocalHostCandidate(address, now: .zero)
         peer.finishGathering(now: .zero)
         machine = CallMachine(peer: peer)
         addresses = [address]
         self.sends = sends
-        var configuration = VP8EncoderConfiguration(width: 320, height: 240, bitrate: 500_000)
-        configuration.frameRate = 30
-        encoder = try VP8Encoder(configuration)
+        pattern = TestPatternSource(width: width, height: height)
+        encoder = AdaptiveVP8Encoder(defaultBitrate: 500_000, frameRate: 30)
         decoder = try VP8Decoder()
     }
 
@@ -60,6 +67,7 @@ struct CodecCallEndpoint: SimulatedEndpoint {
             if nextFrameAt == nil { nextFrameAt = now }
             if let due = nextFrameAt, now >= due, now < stopSendingAt {
                 machine.submitVideo(pattern.frame(number: frameNumber, captureTime: now), now: now)
+                if let target = machine.media?.stats.targetBitrate { targets.append(target) }
                 framesSubmitted += 1
                 frameNumber += 1
                 nextFrameAt = due + frameInterval
@@ -85,19 +93,28 @@ struct CodecCallEndpoint: SimulatedEndpoint {
             case let .transmit(datagram):
                 pending.append(datagram)
             case let .event(.media(.encodeVideo(request))):
-                guard let encoded = try? encoder.encode(request.frame, forceKeyframe: request.forceKeyframe)
-                else { continue }
+                let encoded = encoder.encode(request.frame, forceKeyframe: request.forceKeyframe,
+                                             bitrate: request.target?.bitrate,
+                                             scaleDivisor: request.target?.scaleDivisor ?? 1)
+                framesEncoded += encoded.count
                 for frame in encoded {
                     if frame.isKeyframe { keyframesEncoded += 1 }
                     machine.videoEncoded(frame.data, isKeyframe: frame.isKeyframe,
                                          captureTime: request.frame.captureTime, now: now)
                 }
             case let .event(.media(.decodeVideo(request))):
-                guard let decoded = try? decoder.decode(request.frame),
-                      let (number, captureTime) = TestPatternReader.read(decoded) else { continue }
+                guard let decoded = try? decoder.decode(request.frame) else { continue }
+                picturesDecoded += 1
+                pictureWidths.append(decoded.width)
+                // A picture congestion control scaled down is shown scaled back up, and read and compared so.
+                let shown = decoded.width == pattern.width ? decoded
+                    : VideoScaler.scale(decoded, width: pattern.width, height: pattern.height)
+                guard let (number, captureTime) = TestPatternReader.read(shown) else { continue }
                 decodedNumbers.append(number)
+                decodedWidths.append(decoded.width)
+                latencies.append(now - captureTime)
                 psnr.append(Quality.psnr(reference: pattern.frame(number: number, captureTime: captureTime),
-                                         decoded: decoded))
+                                         decoded: shown))
             case .event(.media(.decodeAudio)):
                 audioPacketsDecoded += 1
             default:
@@ -124,9 +141,13 @@ struct CodecCall {
     static let receiverAddress = TransportAddress(ip: .v4(10, 0, 0, 2), port: 6000)
 
     /// A call where the answerer only receives, or (`bothSend`) sends the test pattern back too.
-    init(seed: UInt64, conditions: NetworkConditions, bothSend: Bool = false) throws {
-        var sender = try CodecCallEndpoint(seed: seed &* 3 &+ 1, address: Self.senderAddress, sends: true)
-        var receiver = try CodecCallEndpoint(seed: seed &* 3 &+ 2, address: Self.receiverAddress, sends: bothSend)
+    init(seed: UInt64, conditions: NetworkConditions, bothSend: Bool = false, width: Int = 320, height: Int = 240)
+        throws
+    {
+        var sender = try CodecCallEndpoint(seed: seed &* 3 &+ 1, address: Self.senderAddress, sends: true,
+                                           width: width, height: height)
+        var receiver = try CodecCallEndpoint(seed: seed &* 3 &+ 2, address: Self.receiverAddress, sends: bothSend,
+                                             width: width, height: height)
         let offer = try sender.machine.peer.createOffer()
         try sender.machine.peer.setLocalDescription(offer, type: .offer, now: .zero)
         try receiver.machine.peer.setRemoteDescription(offer, type: .offer, now: .zero)

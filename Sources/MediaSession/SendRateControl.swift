@@ -1,0 +1,148 @@
+import Congestion
+import RTP
+import Wire
+
+/// Congestion control of what an endpoint sends (draft-ietf-rmcat-gcc-02 with transport-wide feedback,
+/// draft-holmer-rmcat-transport-wide-cc-extensions-01): every packet leaves through the pacer, gets a
+/// transport-wide sequence number as it leaves, and the remote's feedback about those numbers (or its REMB, or
+/// its report blocks) moves the target bitrate, which is split between Opus and VP8 and turned into encoder
+/// targets (rate, picture size, frame rate, expected loss).
+struct SendRateControl {
+    /// A packet waiting in the pacer, with the section it goes on.
+    struct Paced {
+        var mid: Mid
+        var packet: RTPPacket
+    }
+
+    /// What the pacer released.
+    enum Release {
+        /// Send this packet (its transport-wide sequence number is set).
+        case send(mid: Mid, packet: RTPPacket)
+        /// Send about `size` bytes of padding for probe cluster `cluster`, then `paddingSent` it.
+        case padding(size: Int, cluster: Int)
+    }
+
+    private(set) var controller: CongestionController
+    private var pacer: Pacer<Paced>
+    private let extensionID: UInt8
+    private let allocation = BitrateAllocation()
+    private(set) var ladder = VideoLadder()
+    private var released = OutputQueue<Release>()
+    /// The target the encoders were last given, to tell the owner when it changed.
+    private(set) var lastTarget: Int
+
+    /// Rate control starting at `startBitrate`, stamping transport-wide sequence numbers with extension `id`.
+    init(extensionID id: UInt8, startBitrate: Int, maxBitrate: Int, now: Instant) {
+        var configuration = CongestionController.Configuration()
+        configuration.startBitrate = startBitrate
+        configuration.maxBitrate = maxBitrate
+        controller = CongestionController(configuration: configuration, now: now)
+        pacer = Pacer(pacingRate: controller.pacingRate)
+        extensionID = id
+        lastTarget = controller.targetBitrate
+        startProbes(now: now)
+    }
+
+    /// Queues a packet for the pacer.
+    mutating func enqueue(_ packet: RTPPacket, mid: Mid, kind: PacketKind, now: Instant) {
+        pacer.enqueue(Paced(mid: mid, packet: packet), size: packet.encodedSize, kind: kind, now: now)
+        pace(now: now)
+    }
+
+    /// A padding packet (an RTX copy of a recent packet) sent for probe cluster `cluster`.
+    mutating func paddingSent(_ packet: inout RTPPacket, cluster: Int, now: Instant) {
+        stamp(&packet, kind: .padding, cluster: cluster, now: now)
+    }
+
+    /// What the pacer released, in order.
+    mutating func pollRelease() -> Release? { released.next() }
+
+    /// Runs the pacer's and the controller's timers.
+    mutating func handleTimeout(now: Instant) {
+        controller.handleTimeout(now: now)
+        followController(now: now)
+        pace(now: now)
+    }
+
+    /// How long the oldest packet has waited in the pacer: when the encoder overshoots its target, this grows.
+    func queueDelay(now: Instant) -> Duration { pacer.oldestQueueTime(now: now) }
+
+    /// The earliest of the pacer's and the controller's deadlines.
+    func nextDeadline() -> Instant? {
+        switch (pacer.nextDeadline(), controller.nextDeadline()) {
+        case let (a?, b?): return min(a, b)
+        case let (a, b): return a ?? b
+        }
+    }
+
+    // MARK: Feedback
+
+    /// Transport-wide feedback from the remote.
+    mutating func handle(_ feedback: TransportFeedback, now: Instant) {
+        controller.handle(feedback, now: now)
+        followController(now: now)
+    }
+
+    /// A REMB from the remote: a cap on what we send.
+    mutating func handle(_ remb: ReceiverEstimatedMaxBitrate, now: Instant) {
+        controller.handle(remb, now: now)
+        followController(now: now)
+    }
+
+    /// A report block about one of our streams: its loss (used when no transport-wide feedback comes) and the
+    /// round trip.
+    mutating func reportReceived(fractionLost: UInt8, packets: Int, roundTrip: Duration?, now: Instant) {
+        if let roundTrip { controller.updateRTT(roundTrip) }
+        controller.handleLossReport(fractionLost: fractionLost, packets: packets, now: now)
+        followController(now: now)
+    }
+
+    // MARK: Targets
+
+    /// The encoder targets for the current estimate: Opus gets its share (16-64 kbit/s) with the expected loss,
+    /// VP8 the rest, at the ladder's step for that rate.
+    func targets(sourceWidth: Int?) -> (video: VideoEncoderTarget, audio: AudioEncoderTarget) {
+        let split = allocation.split(target: controller.targetBitrate)
+        let step = ladder.current
+        let divisor = sourceWidth.map { max(1, $0 / max(step.width, 1)) } ?? 1
+        let loss = allocation.opusLossSettings(lossFraction: controller.lossFraction)
+        return (VideoEncoderTarget(bitrate: max(split.video, 30_000), scaleDivisor: divisor,
+                                   maxFrameRate: step.framesPerSecond),
+                AudioEncoderTarget(bitrate: split.audio, packetLossPercent: loss.expectedLossPercent))
+    }
+
+    // MARK: Internals
+
+    private mutating func followController(now: Instant) {
+        pacer.setPacingRate(controller.pacingRate)
+        startProbes(now: now)
+        ladder.update(videoBitrate: allocation.split(target: controller.targetBitrate).video, now: now)
+        lastTarget = controller.targetBitrate
+    }
+
+    private mutating func startProbes(now: Instant) {
+        while let cluster = controller.pollProbe() { pacer.startProbe(cluster, now: now) }
+    }
+
+    private mutating func pace(now: Instant) {
+        pacer.handleTimeout(now: now)
+        while let output = pacer.pollOutput() {
+            switch output {
+            case let .send(paced, _, kind, cluster):
+                var packet = paced.packet
+                stamp(&packet, kind: kind, cluster: cluster, now: now)
+                released.append(.send(mid: paced.mid, packet: packet))
+            case let .padding(size, cluster):
+                released.append(.padding(size: size, cluster: cluster))
+            }
+        }
+    }
+
+    private mutating func stamp(_ packet: inout RTPPacket, kind: PacketKind, cluster: Int?, now: Instant) {
+        let sequence = controller.onPacketSent(size: packet.encodedSize, kind: kind, probeClusterID: cluster,
+                                               now: now)
+        var extensions = packet.extensions ?? RTPHeaderExtensions()
+        extensions.setTransportSequenceNumber(sequence, id: extensionID)
+        packet.extensions = extensions
+    }
+}
