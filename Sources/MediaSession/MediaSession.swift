@@ -58,8 +58,6 @@ public struct MediaSession {
     private let rateControlExtensionID: UInt8?
     /// Transport-wide feedback about what we receive, when the remote numbers its packets.
     private var feedback: TransportFeedbackGenerator?
-    /// The width of the last picture handed in: the ladder's picture size is reached by scaling it down.
-    private var sourceWidth: Int?
 
     /// A forwarding session for `routes`.
     ///
@@ -133,7 +131,6 @@ public struct MediaSession {
             stats.framesRefused += 1
             return
         }
-        sourceWidth = frame.width
         followRateControl(now: now)
         // An encoder that overshoots its target fills the pacer; new pictures wait until it drains, so the
         // delay stays short instead of the queue growing (libwebrtc's encoder pushback does the same).
@@ -208,7 +205,7 @@ public struct MediaSession {
             rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
         }
         guard let rateControl else { return }
-        let targets = rateControl.targets(sourceWidth: sourceWidth)
+        let targets = rateControl.targets()
         videoTarget = targets.video
         audioTarget = targets.audio
         stats.targetBitrate = rateControl.controller.targetBitrate

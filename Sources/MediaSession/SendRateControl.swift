@@ -100,11 +100,13 @@ struct SendRateControl {
     // MARK: Targets
 
     /// The encoder targets for the current estimate: Opus gets its share (16-64 kbit/s) with the expected loss,
-    /// VP8 the rest, at the ladder's step for that rate.
-    func targets(sourceWidth: Int?) -> (video: VideoEncoderTarget, audio: AudioEncoderTarget) {
+    /// VP8 the rest, at the ladder's step for that rate. The top step means "as captured"; each step below
+    /// scales the picture down by its size relative to the top (640x480 → 320x240: a divisor of 2), whatever the
+    /// source's own size.
+    func targets() -> (video: VideoEncoderTarget, audio: AudioEncoderTarget) {
         let split = allocation.split(target: controller.targetBitrate)
         let step = ladder.current
-        let divisor = sourceWidth.map { max(1, $0 / max(step.width, 1)) } ?? 1
+        let divisor = max(1, (ladder.steps.first?.width ?? step.width) / max(step.width, 1))
         let loss = allocation.opusLossSettings(lossFraction: controller.lossFraction)
         return (VideoEncoderTarget(bitrate: max(split.video, 30_000), scaleDivisor: divisor,
                                    maxFrameRate: step.framesPerSecond),
