@@ -149,7 +149,7 @@ let package = Package(
 )
 
 // `make bench` builds with LINKUP_BENCHMARKS=1 (in its own scratch path): the allocation benchmark on
-// ordo-one/benchmark's malloc interposer. Other builds never resolve or build it.
+// ordo-one/benchmark's malloc interposer, and the signaling load client. Other builds never resolve or build them.
 if ProcessInfo.processInfo.environment["LINKUP_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
@@ -159,4 +159,10 @@ if ProcessInfo.processInfo.environment["LINKUP_BENCHMARKS"] != nil {
                        .product(name: "Benchmark", package: "benchmark")],
         path: "Benchmarks/ForwardingAllocations",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+    // Benchmarks/signaling_load.py's load client: raw Engine.IO WebSocket clients on one SwiftNIO event loop.
+    package.targets.append(.executableTarget(
+        name: "SignalingLoad",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio"),
+                       .product(name: "NIOPosix", package: "swift-nio")],
+        path: "Benchmarks/SignalingLoad"))
 }
