@@ -1,0 +1,53 @@
+import NIOCore
+import NIOWebSocket
+
+/// One Engine.IO WebSocket connection as the server sees it: the NIO channel its frames go to, written from any
+/// thread (each batch hops onto the channel's event loop once), and the session it carries. The connection needs
+/// no task of its own: `EngineWebSocketHandler` reports what arrives, `WebSocketTransport` routes it to the server.
+final class WebSocketSink: @unchecked Sendable {
+    // `channel` and `remote` never change. `sid` and `upgraded` are touched only by `WebSocketTransport`'s one
+    // event loop task (its events are handled one at a time), so they need no lock.
+    let channel: any Channel
+    /// The client's IP address, when known.
+    let remote: String?
+    /// The polling session this connection asked to upgrade (`sid` in its URL); nil for a new session.
+    let upgrading: String?
+    /// The session it carries, once known.
+    var sid: String?
+    /// Whether the session's packets go out here (a new WebSocket session, or an upgrade once complete).
+    var upgraded = false
+
+    init(channel: any Channel, remote: String?, upgrading: String?) {
+        self.channel = channel
+        self.remote = remote
+        self.upgrading = upgrading
+    }
+
+    /// Whether the socket takes more now (NIO's pending writes are under the high watermark).
+    var isWritable: Bool { channel.isWritable }
+
+    /// Writes `packets` as WebSocket frames in one event-loop turn with one flush. NIO's frame encoder adds each
+    /// header; the payload bytes, shared among a broadcast's recipients, go to the socket as they are.
+    func write(_ packets: [OutgoingPacket]) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            for packet in packets {
+                let frame = WebSocketFrame(fin: true, opcode: packet.isText ? .text : .binary, data: packet.bytes)
+                channel.write(frame, promise: nil)
+            }
+            channel.flush()
+        }
+    }
+
+    /// Starts the closing handshake (RFC 6455 section 7.1.2): `EngineWebSocketHandler` sends a close frame with
+    /// `code`, and closes the connection when the client answers, or after two seconds.
+    func close(code: WebSocketErrorCode = .normalClosure) {
+        channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: code))
+    }
+
+    /// The server ends the connection: the event `close` sends down the pipeline.
+    struct CloseRequest: Sendable {
+        /// The close frame's status code.
+        let code: WebSocketErrorCode
+    }
+}
