@@ -84,7 +84,7 @@ public struct SignalingServer: Sendable {
         for connection in await engine.shutdown() {
             try? await connection.get()
         }
-        webSocket.reporter.finish()
+        webSocket.events.finish()
         await webSocketEvents.value
         if let bus {
             // Let the departures reach the other nodes, then leave.

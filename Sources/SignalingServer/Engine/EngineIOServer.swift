@@ -41,6 +41,8 @@ actor EngineIOServer {
     private var bus: RedisBus?
     /// What happened so far at the Engine.IO level.
     private(set) var stats = EngineStats()
+    /// While a batch of WebSocket events is handled: the WebSocket sessions written to, flushed at its end.
+    private var deferredWebSockets: [EngineSession]?
 
     init(hub: SignalingHub, timing: Timing, limits: SignalingServerLimits = SignalingServerLimits(),
          authorizer: ConnectAuthorizer = ConnectAuthorizer(sharedToken: nil, authority: nil), logger: Logger) {
@@ -274,7 +276,7 @@ actor EngineIOServer {
         // A broadcast is the same packet for many recipients in a row: it is encoded once and its bytes are shared.
         var lastPacket: SocketIOPacket?
         var lastEncoded: [OutgoingPacket] = []
-        // WebSockets are written once, after every output is queued.
+        // WebSockets are written once, after every output is queued (or after the whole batch of events).
         var webSockets: [EngineSession] = []
         for output in outputs {
             switch output {
@@ -286,7 +288,11 @@ actor EngineIOServer {
                 }
                 session.enqueue(lastEncoded, deferWrite: true)
                 if session.sink != nil {
-                    webSockets.append(session)
+                    if deferredWebSockets != nil {
+                        deferredWebSockets?.append(session)
+                    } else {
+                        webSockets.append(session)
+                    }
                 } else {
                     closeIfSlow(session)
                 }
@@ -300,7 +306,23 @@ actor EngineIOServer {
                 session.finish()
             }
         }
-        for session in webSockets where sessions[session.sid] === session {
+        write(webSockets)
+    }
+
+    /// Writes from now on wait for `writeDeferredWebSockets`.
+    func deferWebSocketWrites() {
+        if deferredWebSockets == nil { deferredWebSockets = [] }
+    }
+
+    /// Writes what waits for the WebSockets written to since `deferWebSocketWrites`.
+    func writeDeferredWebSockets() {
+        let webSockets = deferredWebSockets ?? []
+        deferredWebSockets = nil
+        write(webSockets)
+    }
+
+    private func write(_ webSockets: [EngineSession]) {
+        for session in webSockets where sessions[session.sid] === session && !session.outbox.isEmpty {
             session.flush()
             closeIfSlow(session)
         }

@@ -12,25 +12,25 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
 
     private let sink: WebSocketSink
-    private let events: AsyncStream<WebSocketTransport.Event>.Continuation
+    private let events: WebSocketEventQueue
     private var closing = false
 
-    init(sink: WebSocketSink, events: AsyncStream<WebSocketTransport.Event>.Continuation) {
+    init(sink: WebSocketSink, events: WebSocketEventQueue) {
         self.sink = sink
         self.events = events
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        events.yield(.opened(sink))
+        events.push(.opened(sink))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        events.yield(.closed(sink))
+        events.push(.closed(sink))
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { events.yield(.writable(sink)) }
+        if context.channel.isWritable { events.push(.writable(sink)) }
         context.fireChannelWritabilityChanged()
     }
 
@@ -41,9 +41,9 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
             // Invalid UTF-8 is replaced, not refused, as Hummingbird's WebSocket did (its UTF-8 check was off).
             let text = String(buffer: frame.unmaskedData)
             guard let packet = try? EngineIOPacket(text: text) else { return }
-            events.yield(.message(sink, packet))
+            events.push(.message(sink, packet))
         case .binary:
-            events.yield(.message(sink, .binaryMessage(Array(frame.unmaskedData.readableBytesView))))
+            events.push(.message(sink, .binaryMessage(Array(frame.unmaskedData.readableBytesView))))
         case .ping:
             guard frame.fin else { return close(context: context, code: .protocolError) }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),

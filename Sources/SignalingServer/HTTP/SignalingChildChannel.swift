@@ -71,7 +71,7 @@ struct SignalingChildChannel: ServerChildChannel, HTTPChannelHandler {
                             NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
                                                         maxAccumulatedFrameSize: maxFrameSize))
                         try channel.pipeline.syncOperations.addHandler(
-                            EngineWebSocketHandler(sink: sink, events: transport.reporter))
+                            EngineWebSocketHandler(sink: sink, events: transport.events))
                         return Negotiated.webSocket
                     }
                 }

@@ -3,10 +3,10 @@ import NIOWebSocket
 
 /// One Engine.IO WebSocket connection as the server sees it: the NIO channel its frames go to, written from any
 /// thread (each batch hops onto the channel's event loop once), and the session it carries. The connection needs
-/// no task of its own: `EngineWebSocketHandler` reports what arrives, `WebSocketTransport` routes it to the server.
+/// no task of its own: `EngineWebSocketHandler` reports what arrives, `WebSocketTransport` hands it to the server.
 final class WebSocketSink: @unchecked Sendable {
-    // `channel` and `remote` never change. `sid` and `upgraded` are touched only by `WebSocketTransport`'s one
-    // event loop task (its events are handled one at a time), so they need no lock.
+    // `channel`, `remote` and `upgrading` never change; `sid` and `upgraded` are touched only on the
+    // `EngineIOServer` actor, so they need no lock.
     let channel: any Channel
     /// The client's IP address, when known.
     let remote: String?

@@ -5,32 +5,13 @@ import Signaling
 /// `sid` it opens a new session; with `sid` it is an upgrade of a polling session (probe `2probe`/`3probe`, then
 /// `5`), and carries the session once upgraded.
 ///
-/// Connections have no task of their own: each one's `EngineWebSocketHandler` reports its events into one stream,
-/// and one task (`run`) hands them to the server in order. The server writes a session's packets straight to its
-/// connection (`WebSocketSink`).
+/// Connections have no task of their own: each one's `EngineWebSocketHandler` reports its events into one queue,
+/// and one task (`run`) hands them to the server in order, in batches of whatever has accumulated. The server
+/// writes a session's packets straight to its connection (`WebSocketSink`), once per batch.
 struct WebSocketTransport: Sendable {
-    /// What a connection reports.
-    enum Event: Sendable {
-        /// The WebSocket is open.
-        case opened(WebSocketSink)
-        /// An Engine.IO packet arrived.
-        case message(WebSocketSink, EngineIOPacket)
-        /// The socket takes writes again after it was full.
-        case writable(WebSocketSink)
-        /// The connection is gone.
-        case closed(WebSocketSink)
-    }
-
     let server: EngineIOServer
-    /// Where connections report; `run` reads it.
-    let events: AsyncStream<Event>
-    /// Where each connection's handler writes its events.
-    let reporter: AsyncStream<Event>.Continuation
-
-    init(server: EngineIOServer) {
-        self.server = server
-        (events, reporter) = AsyncStream.makeStream(of: Event.self)
-    }
+    /// Where each connection's handler reports; `run` reads it.
+    let events = WebSocketEventQueue()
 
     /// Whether to accept the upgrade request for `uri` (its path is `/socket.io/`): Engine.IO 4 over `websocket`,
     /// either a new session or the upgrade of a live polling session.
@@ -44,45 +25,10 @@ struct WebSocketTransport: Sendable {
         return true
     }
 
-    /// Hands every connection's events to the server, in order, until the stream ends.
+    /// Hands every connection's events to the server, in order, until the queue is finished.
     func run() async {
-        for await event in events {
-            switch event {
-            case .opened(let sink):
-                if let sid = sink.upgrading {
-                    sink.sid = sid
-                } else if let sid = await server.openWebSocket(sink) {
-                    sink.sid = sid
-                    sink.upgraded = true
-                } else {
-                    sink.close(code: .goingAway)
-                }
-            case .message(let sink, let packet):
-                guard let sid = sink.sid else { continue }
-                if sink.upgraded {
-                    await server.receive([packet], from: sid)
-                    continue
-                }
-                switch packet {
-                case .ping("probe"):
-                    guard await server.probe(sid) else { break }
-                    sink.write([OutgoingPacket(.pong("probe"))])
-                case .upgrade:
-                    if await server.upgrade(sid, to: sink) { sink.upgraded = true }
-                default:
-                    break
-                }
-            case .writable(let sink):
-                guard let sid = sink.sid, sink.upgraded else { continue }
-                await server.flush(sid)
-            case .closed(let sink):
-                guard let sid = sink.sid else { continue }
-                if sink.upgraded {
-                    await server.close(sid, reason: "transport closed", recoverable: true)
-                } else {
-                    await server.probeAbandoned(sid)
-                }
-            }
+        while let batch = await events.next() {
+            await server.handleWebSocketEvents(batch)
         }
     }
 }
