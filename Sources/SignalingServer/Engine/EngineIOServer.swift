@@ -288,10 +288,13 @@ actor EngineIOServer {
                 }
                 session.enqueue(lastEncoded, deferWrite: true)
                 if session.sink != nil {
-                    if deferredWebSockets != nil {
-                        deferredWebSockets?.append(session)
-                    } else {
-                        webSockets.append(session)
+                    if !session.writeQueued {
+                        session.writeQueued = true
+                        if deferredWebSockets != nil {
+                            deferredWebSockets?.append(session)
+                        } else {
+                            webSockets.append(session)
+                        }
                     }
                 } else {
                     closeIfSlow(session)
@@ -322,7 +325,9 @@ actor EngineIOServer {
     }
 
     private func write(_ webSockets: [EngineSession]) {
-        for session in webSockets where sessions[session.sid] === session && !session.outbox.isEmpty {
+        for session in webSockets {
+            session.writeQueued = false
+            guard !session.finished else { continue }
             session.flush()
             closeIfSlow(session)
         }

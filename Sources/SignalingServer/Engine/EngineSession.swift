@@ -31,6 +31,10 @@ final class EngineSession {
     var waiter: (transport: EngineTransport, continuation: CheckedContinuation<EngineOutgoing, Never>)?
     /// The WebSocket carrying the session, once it is on `websocket`: packets are written to it as they come.
     var sink: WebSocketSink?
+    /// The server will write this WebSocket session's outbox at the end of the current batch.
+    var writeQueued = false
+    /// The session is over (`finish`).
+    private(set) var finished = false
     /// Reassembles Socket.IO packets from Engine.IO messages.
     var assembler = SocketIOPacketAssembler()
     /// When the session opened, and when the client last polled or sent something (for reaping idle sessions).
@@ -83,6 +87,7 @@ final class EngineSession {
 
     /// Ends the session: the waiting transport learns it is closed, a WebSocket gets a close frame.
     func finish() {
+        finished = true
         sink?.close()
         sink = nil
         if let waiter {

@@ -65,8 +65,11 @@ struct SignalingChildChannel: ServerChildChannel, HTTPChannelHandler {
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
                         let upgrading = URI(head.uri).queryParameters["sid"].map(String.init)
-                        let sink = WebSocketSink(channel: channel, remote: channel.remoteAddress?.ipAddress,
-                                                 upgrading: upgrading)
+                        let writer = EncodedFrameWriter()
+                        let encoder = try channel.pipeline.syncOperations.handler(type: WebSocketFrameEncoder.self)
+                        try channel.pipeline.syncOperations.addHandler(writer, position: .before(encoder))
+                        let sink = WebSocketSink(channel: channel, writer: writer,
+                                                 remote: channel.remoteAddress?.ipAddress, upgrading: upgrading)
                         try channel.pipeline.syncOperations.addHandler(
                             NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
                                                         maxAccumulatedFrameSize: maxFrameSize))
@@ -141,7 +144,8 @@ struct SignalingChildChannel: ServerChildChannel, HTTPChannelHandler {
             }
             var path = request.uri.path
             if let query = request.uri.query { path += "?\(query)" }
-            let response = HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: path])
+            let response = HTTPResponse(status: .temporaryRedirect,
+                                        headerFields: [.connection: "close", .location: path])
             try await responseWriter.writeResponse(response)
             throw RedirectClose()
         }

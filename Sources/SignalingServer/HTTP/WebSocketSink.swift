@@ -17,8 +17,12 @@ final class WebSocketSink: @unchecked Sendable {
     /// Whether the session's packets go out here (a new WebSocket session, or an upgrade once complete).
     var upgraded = false
 
-    init(channel: any Channel, remote: String?, upgrading: String?) {
+    /// Where its frames enter the pipeline, already encoded.
+    private let writer: EncodedFrameWriter
+
+    init(channel: any Channel, writer: EncodedFrameWriter, remote: String?, upgrading: String?) {
         self.channel = channel
+        self.writer = writer
         self.remote = remote
         self.upgrading = upgrading
     }
@@ -26,17 +30,11 @@ final class WebSocketSink: @unchecked Sendable {
     /// Whether the socket takes more now (NIO's pending writes are under the high watermark).
     var isWritable: Bool { channel.isWritable }
 
-    /// Writes `packets` as WebSocket frames in one event-loop turn with one flush. NIO's frame encoder adds each
-    /// header; the payload bytes, shared among a broadcast's recipients, go to the socket as they are.
+    /// Writes `packets`' frames in one event-loop turn with one flush; the frames, encoded once and shared among a
+    /// broadcast's recipients, go to the socket as they are.
     func write(_ packets: [OutgoingPacket]) {
-        let channel = self.channel
-        channel.eventLoop.execute {
-            for packet in packets {
-                let frame = WebSocketFrame(fin: true, opcode: packet.isText ? .text : .binary, data: packet.bytes)
-                channel.write(frame, promise: nil)
-            }
-            channel.flush()
-        }
+        let writer = self.writer
+        channel.eventLoop.execute { writer.write(packets) }
     }
 
     /// Starts the closing handshake (RFC 6455 section 7.1.2): `EngineWebSocketHandler` sends a close frame with

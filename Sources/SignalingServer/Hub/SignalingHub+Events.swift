@@ -65,7 +65,12 @@ extension SignalingHub {
             guard let name = sender.rooms[room] else { return (Self.notInRoom("you are not in room \(room)"), []) }
             let event = SignalingEvent.chat(room: room, from: id, name: name, text: text, ts: now)
             let packet = event.packet
-            var outputs = (rooms[room] ?? []).flatMap { deliver(event, packet: packet, to: $0) }
+            let members = rooms[room] ?? []
+            var outputs: [Output] = []
+            outputs.reserveCapacity(members.count + 1)
+            for member in members {
+                deliver(event, packet: packet, to: member, into: &outputs)
+            }
             if let node = configuration.nodeID {
                 outputs.append(.publish(["t": "chat", "node": .string(node), "room": .string(room),
                                          "event": .string(event.name), "payload": event.payload]))

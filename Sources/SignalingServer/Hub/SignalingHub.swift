@@ -300,12 +300,26 @@ public struct SignalingHub: Sendable {
     /// A broadcast passes the plain `packet` (`event.packet`) it made once, so every recipient without offsets gets
     /// the same value, which the server encodes once.
     mutating func deliver(_ event: SignalingEvent, packet plain: SocketIOPacket? = nil, to id: String) -> [Output] {
+        var outputs: [Output] = []
+        deliver(event, packet: plain, to: id, into: &outputs)
+        return outputs
+    }
+
+    /// `deliver(_:packet:to:)`, appending to `outputs`: a broadcast collects every recipient's output in one array.
+    mutating func deliver(_ event: SignalingEvent, packet plain: SocketIOPacket?, to id: String,
+                          into outputs: inout [Output]) {
+        guard let index = participants.index(forKey: id) else { return }
         // A participant of another node gets its events from its own node.
-        guard var participant = participants[id], participant.node == nil else { return [] }
+        guard participants.values[index].node == nil else { return }
         stats.delivered += 1
-        guard participant.pid != nil else {
-            return participant.connection.map { [.send($0, plain ?? event.packet)] } ?? []
+        guard participants.values[index].pid != nil else {
+            // Without recovery: the plain packet, and nothing to keep (read in place, without copying the participant).
+            if let connection = participants.values[index].connection {
+                outputs.append(.send(connection, plain ?? event.packet))
+            }
+            return
         }
+        var participant = participants.values[index]
         participant.lastOffset += 1
         let offset = participant.lastOffset
         let packet = participant.offsets ? SocketIOPacket.event(event.name, [event.payload, .string(String(offset))])
@@ -321,9 +335,12 @@ public struct SignalingHub: Sendable {
         participants[id] = participant
         if overflowed {
             // Missed more than can be replayed: recovery would be a lie, so it ends now.
-            return remove(id)
+            outputs += remove(id)
+            return
         }
-        return participant.connection.map { [.send($0, packet)] } ?? []
+        if let connection = participant.connection {
+            outputs.append(.send(connection, packet))
+        }
     }
 }
 
