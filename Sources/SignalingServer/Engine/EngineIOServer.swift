@@ -43,6 +43,8 @@ actor EngineIOServer {
     private(set) var stats = EngineStats()
     /// While a batch of WebSocket events is handled: the WebSocket sessions written to, flushed at its end.
     private var deferredWebSockets: [EngineSession]?
+    /// A write of what bus messages sent is scheduled.
+    private var busWriteScheduled = false
 
     init(hub: SignalingHub, timing: Timing, limits: SignalingServerLimits = SignalingServerLimits(),
          authorizer: ConnectAuthorizer = ConnectAuthorizer(sharedToken: nil, authority: nil), logger: Logger) {
@@ -72,9 +74,23 @@ actor EngineIOServer {
         self.bus = bus
     }
 
-    /// A bus message from another node.
+    /// A bus message from another node. What it sends to WebSockets is written within a millisecond, together with
+    /// what the next bus messages send: a chat relayed from another node reaches each local recipient in one write
+    /// per burst rather than one per chat.
     func applyBus(_ message: JSONValue) {
+        deferWebSocketWrites()
         dispatch(hub.applyBus(message, now: Self.wallClock()))
+        guard !busWriteScheduled else { return }
+        busWriteScheduled = true
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(1))
+            await self?.writeBusDeferredWebSockets()
+        }
+    }
+
+    private func writeBusDeferredWebSockets() {
+        busWriteScheduled = false
+        writeDeferredWebSockets()
     }
 
     /// The other nodes that have participants here.
