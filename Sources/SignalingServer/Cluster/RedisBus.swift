@@ -21,8 +21,9 @@ actor RedisBus {
     private let redis: RedisConnection
     private let engine: EngineIOServer
     private let logger: Logger
-    private let outgoing: AsyncStream<JSONValue>.Continuation
-    private let messages: AsyncStream<JSONValue>
+    /// Messages to publish; each batch that accumulated while the previous one was on its way goes out in one
+    /// pipelined round trip.
+    private let outgoing = BatchQueue<JSONValue>()
     private var tasks: [Task<Void, Never>] = []
     /// Nodes whose heartbeat key we have seen, and since when a node's key has been missing.
     private var seenAlive: Set<String> = []
@@ -33,7 +34,6 @@ actor RedisBus {
         self.redis = RedisConnection(address: address, logger: logger)
         self.engine = engine
         self.logger = logger
-        (messages, outgoing) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .unbounded)
     }
 
     /// Redis replies received so far.
@@ -41,7 +41,7 @@ actor RedisBus {
 
     /// Hands a bus message to Redis, in order with the others (never blocks the caller).
     nonisolated func publish(_ message: JSONValue) {
-        outgoing.yield(message)
+        outgoing.push(message)
     }
 
     /// Connects (in the background, reconnecting as needed), subscribes, loads the memberships of the other nodes,
@@ -68,10 +68,10 @@ actor RedisBus {
                 }
             }
         })
-        let messages = self.messages
+        let outgoing = self.outgoing
         tasks.append(Task {
-            for await message in messages {
-                await self.send(message)
+            while let batch = await outgoing.next() {
+                await self.send(batch)
             }
         })
         tasks.append(Task {
@@ -90,20 +90,24 @@ actor RedisBus {
         await redis.stop()
     }
 
-    private func send(_ message: JSONValue) async {
-        var commands = [["PUBLISH", Self.channel, message.serialized]]
-        let id = message["id"]?.stringValue ?? ""
-        switch message["t"]?.stringValue {
-        case "join":
-            let record: JSONValue = ["node": .string(nodeID), "name": message["name"] ?? .null]
-            commands.append(["HSET", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")", record.serialized])
-        case "leave":
-            commands.append(["HDEL", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")"])
-        case "gone":
-            let rooms = message["rooms"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            if !rooms.isEmpty { commands.append(["HDEL", Self.membersKey] + rooms.map { "\(id)|\($0)" }) }
-        default:
-            break
+    private func send(_ messages: [JSONValue]) async {
+        var commands: [[String]] = []
+        for message in messages {
+            commands.append(["PUBLISH", Self.channel, message.serialized])
+            let id = message["id"]?.stringValue ?? ""
+            switch message["t"]?.stringValue {
+            case "join":
+                let record: JSONValue = ["node": .string(nodeID), "name": message["name"] ?? .null]
+                commands.append(["HSET", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")",
+                                 record.serialized])
+            case "leave":
+                commands.append(["HDEL", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")"])
+            case "gone":
+                let rooms = message["rooms"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                if !rooms.isEmpty { commands.append(["HDEL", Self.membersKey] + rooms.map { "\(id)|\($0)" }) }
+            default:
+                break
+            }
         }
         do {
             _ = try await redis.pipeline(commands)

@@ -12,10 +12,10 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
 
     private let sink: WebSocketSink
-    private let events: WebSocketEventQueue
+    private let events: BatchQueue<WebSocketEvent>
     private var closing = false
 
-    init(sink: WebSocketSink, events: WebSocketEventQueue) {
+    init(sink: WebSocketSink, events: BatchQueue<WebSocketEvent>) {
         self.sink = sink
         self.events = events
     }

@@ -11,7 +11,7 @@ import Signaling
 struct WebSocketTransport: Sendable {
     let server: EngineIOServer
     /// Where each connection's handler reports; `run` reads it.
-    let events = WebSocketEventQueue()
+    let events = BatchQueue<WebSocketEvent>()
 
     /// Whether to accept the upgrade request for `uri` (its path is `/socket.io/`): Engine.IO 4 over `websocket`,
     /// either a new session or the upgrade of a live polling session.
