@@ -43,8 +43,6 @@ actor EngineIOServer {
     private(set) var stats = EngineStats()
     /// While a batch of WebSocket events is handled: the WebSocket sessions written to, flushed at its end.
     private var deferredWebSockets: [EngineSession]?
-    /// A write of what bus messages sent is scheduled.
-    private var busWriteScheduled = false
 
     init(hub: SignalingHub, timing: Timing, limits: SignalingServerLimits = SignalingServerLimits(),
          authorizer: ConnectAuthorizer = ConnectAuthorizer(sharedToken: nil, authority: nil), logger: Logger) {
@@ -74,22 +72,13 @@ actor EngineIOServer {
         self.bus = bus
     }
 
-    /// A bus message from another node. What it sends to WebSockets is written within a millisecond, together with
-    /// what the next bus messages send: a chat relayed from another node reaches each local recipient in one write
-    /// per burst rather than one per chat.
-    func applyBus(_ message: JSONValue) {
+    /// Bus messages from other nodes, in order. What they send to WebSockets is written once, after the last: a
+    /// burst of chats relayed from another node reaches each local recipient in one write.
+    func applyBus(_ messages: [JSONValue]) {
         deferWebSocketWrites()
-        dispatch(hub.applyBus(message, now: Self.wallClock()))
-        guard !busWriteScheduled else { return }
-        busWriteScheduled = true
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(1))
-            await self?.writeBusDeferredWebSockets()
+        for message in messages {
+            dispatch(hub.applyBus(message, now: Self.wallClock()))
         }
-    }
-
-    private func writeBusDeferredWebSockets() {
-        busWriteScheduled = false
         writeDeferredWebSockets()
     }
 
