@@ -24,6 +24,7 @@ extension EngineIOServer {
                 sink.close(code: .goingAway)
             }
         case .message(let sink, let packet):
+            defer { sink.messageHandled() }
             guard let sid = sink.sid else { return }
             if sink.upgraded {
                 await receive([packet], from: sid)

@@ -41,9 +41,9 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
             // Invalid UTF-8 is replaced, not refused, as Hummingbird's WebSocket did (its UTF-8 check was off).
             let text = String(buffer: frame.unmaskedData)
             guard let packet = try? EngineIOPacket(text: text) else { return }
-            events.push(.message(sink, packet))
+            report(packet, context: context)
         case .binary:
-            events.push(.message(sink, .binaryMessage(Array(frame.unmaskedData.readableBytesView))))
+            report(.binaryMessage(Array(frame.unmaskedData.readableBytesView)), context: context)
         case .ping:
             guard frame.fin else { return close(context: context, code: .protocolError) }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)),
@@ -61,6 +61,15 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
             break
         default:
             close(context: context, code: .protocolError)
+        }
+    }
+
+    /// Hands a message to the server; a client that sends faster than the server handles waits (its socket is not
+    /// read while `WebSocketSink.pauseAt` messages are unhandled).
+    private func report(_ packet: EngineIOPacket, context: ChannelHandlerContext) {
+        events.push(.message(sink, packet))
+        if sink.messageReported() {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import Synchronization
 
 /// One Engine.IO WebSocket connection as the server sees it: the NIO channel its frames go to, written from any
 /// thread (each batch hops onto the channel's event loop once), and the session it carries. The connection needs
@@ -19,12 +20,31 @@ final class WebSocketSink: @unchecked Sendable {
 
     /// Where its frames enter the pipeline, already encoded.
     private let writer: EncodedFrameWriter
+    /// Messages reported and not yet handled by the server. The handler stops reading the socket at
+    /// `pauseAt` (the client's TCP then waits), and the server resumes it when it is down to `resumeAt`.
+    private let unhandled = Atomic<Int>(0)
+    /// How many unhandled messages stop reading.
+    static let pauseAt = 256
+    /// How many unhandled messages resume reading.
+    static let resumeAt = 64
 
     init(channel: any Channel, writer: EncodedFrameWriter, remote: String?, upgrading: String?) {
         self.channel = channel
         self.writer = writer
         self.remote = remote
         self.upgrading = upgrading
+    }
+
+    /// A message was reported (on the event loop): whether reading should pause until the server catches up.
+    func messageReported() -> Bool {
+        unhandled.add(1, ordering: .relaxed).newValue >= Self.pauseAt
+    }
+
+    /// The server handled a reported message: reading resumes when few are left (it may not have paused).
+    func messageHandled() {
+        if unhandled.subtract(1, ordering: .relaxed).newValue == Self.resumeAt {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
     }
 
     /// Whether the socket takes more now (NIO's pending writes are under the high watermark).
