@@ -18,8 +18,8 @@ final class WebSocketSink: @unchecked Sendable {
     /// Whether the session's packets go out here (a new WebSocket session, or an upgrade once complete).
     var upgraded = false
 
-    /// Where its frames enter the pipeline, already encoded.
-    private let writer: EncodedFrameWriter
+    /// Where its frames enter the pipeline, already encoded; used on the channel's event loop only.
+    private let writer: NIOLoopBound<EncodedFrameWriter>
     /// Messages reported and not yet handled by the server. The handler stops reading the socket at
     /// `pauseAt` (the client's TCP then waits), and the server resumes it when it is down to `resumeAt`.
     private let unhandled = Atomic<Int>(0)
@@ -30,7 +30,8 @@ final class WebSocketSink: @unchecked Sendable {
 
     init(channel: any Channel, writer: EncodedFrameWriter, remote: String?, upgrading: String?) {
         self.channel = channel
-        self.writer = writer
+        // Made on the event loop, in the upgrade's pipeline set-up.
+        self.writer = NIOLoopBound(writer, eventLoop: channel.eventLoop)
         self.remote = remote
         self.upgrading = upgrading
     }
@@ -54,7 +55,7 @@ final class WebSocketSink: @unchecked Sendable {
     /// broadcast's recipients, go to the socket as they are.
     func write(_ packets: [OutgoingPacket]) {
         let writer = self.writer
-        channel.eventLoop.execute { writer.write(packets) }
+        channel.eventLoop.execute { writer.value.write(packets) }
     }
 
     /// Starts the closing handshake (RFC 6455 section 7.1.2): `EngineWebSocketHandler` sends a close frame with
