@@ -44,7 +44,8 @@ fuzz: deps
 ## linkup call and from Chromium), 30-second loopback calls at 0% and 5% loss, set-up as the offerer against a Pion
 ## answerer (LinkUp vs aiortc offering), SRTP throughput (own vs libsrtp2), and set-up through TURN over UDP, TCP
 ## and TLS in the NAT lab (root only), concurrent echo calls from `linkup load` into one bot (16 and 200), and
-## heap allocations per forwarded packet (ordo-one/benchmark's malloc interposer) (release build).
+## heap allocations per forwarded packet (ordo-one/benchmark's malloc interposer), and the signaling server under
+## load against python-socketio in the same run (Benchmarks/signaling_load.py) (release build).
 bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
@@ -58,6 +59,7 @@ bench:
 		benchmark --target ForwardingAllocations --no-progress
 	Benchmarks/pion_peer/build.sh
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
+	LINKUP_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product SignalingLoad
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/signaling_load.py
 	@if [ "$$(id -u)" -eq 0 ]; then \
 		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10"; \

@@ -43,8 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
@@ -112,7 +112,10 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,7 +155,7 @@ let package = Package(
 )
 
 // `make bench` builds with LINKUP_BENCHMARKS=1 (in its own scratch path): the allocation benchmark on
-// ordo-one/benchmark's malloc interposer. Other builds never resolve or build it.
+// ordo-one/benchmark's malloc interposer, and the signaling load client. Other builds never resolve or build them.
 if ProcessInfo.processInfo.environment["LINKUP_BENCHMARKS"] != nil {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
@@ -162,4 +165,10 @@ if ProcessInfo.processInfo.environment["LINKUP_BENCHMARKS"] != nil {
                        .product(name: "Benchmark", package: "benchmark")],
         path: "Benchmarks/ForwardingAllocations",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+    // Benchmarks/signaling_load.py's load client: raw Engine.IO WebSocket clients on one SwiftNIO event loop.
+    package.targets.append(.executableTarget(
+        name: "SignalingLoad",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio"),
+                       .product(name: "NIOPosix", package: "swift-nio")],
+        path: "Benchmarks/SignalingLoad"))
 }

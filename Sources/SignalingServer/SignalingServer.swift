@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import RESP
@@ -58,17 +57,11 @@ public struct SignalingServer: Sendable {
         }
         let router = makeRouter(engine: engine, bus: bus)
         let webSocket = WebSocketTransport(server: engine)
-        let webSocketRouter = Router(context: SignalingWebSocketRequestContext.self)
-        webSocketRouter.ws("/socket.io/") { request, _ in
-            await webSocket.shouldUpgrade(request)
-        } onUpgrade: { inbound, outbound, context in
-            await webSocket.run(inbound: inbound, outbound: outbound, request: context.request,
-                                remote: context.requestContext.clientIP)
+        let webSocketEvents = Task { await webSocket.run() }
+        let maxFrameSize = configuration.maxPayload
+        var server = HTTPServerBuilder { responder in
+            SignalingChildChannel(responder: responder, transport: webSocket, maxFrameSize: maxFrameSize)
         }
-        let webSocketConfiguration = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxPayload, autoPing: .disabled, closeTimeout: .seconds(2))
-        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
-                                                               configuration: .init(ws: webSocketConfiguration))
         if let tls = configuration.tls {
             server = try .tls(server, tlsConfiguration: tls.serverConfiguration())
         }
@@ -86,7 +79,13 @@ public struct SignalingServer: Sendable {
         } onCancel: {
             Task { await engine.shutdown() }
         }
-        await engine.shutdown()
+        // Every WebSocket gets a close frame; wait until their connections have closed (each handler closes its
+        // connection within two seconds of its close frame).
+        for connection in await engine.shutdown() {
+            try? await connection.get()
+        }
+        webSocket.events.finish()
+        await webSocketEvents.value
         if let bus {
             // Let the departures reach the other nodes, then leave.
             try? await Task.sleep(for: .milliseconds(200))

@@ -21,8 +21,19 @@ actor RedisBus {
     private let redis: RedisConnection
     private let engine: EngineIOServer
     private let logger: Logger
-    private let outgoing: AsyncStream<JSONValue>.Continuation
-    private let messages: AsyncStream<JSONValue>
+    /// Messages to publish; each batch that accumulated while the previous one was on its way goes out in one
+    /// pipelined round trip.
+    private let outgoing = BatchQueue<JSONValue>()
+    /// What the subscription brought, in order: connections and the other nodes' messages.
+    private let incoming = BatchQueue<Incoming>()
+
+    /// One item of `incoming`.
+    private enum Incoming: Sendable {
+        /// Connected (again) to Redis.
+        case connected
+        /// Another node's bus message.
+        case message(JSONValue)
+    }
     private var tasks: [Task<Void, Never>] = []
     /// Nodes whose heartbeat key we have seen, and since when a node's key has been missing.
     private var seenAlive: Set<String> = []
@@ -33,7 +44,6 @@ actor RedisBus {
         self.redis = RedisConnection(address: address, logger: logger)
         self.engine = engine
         self.logger = logger
-        (messages, outgoing) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .unbounded)
     }
 
     /// Redis replies received so far.
@@ -41,7 +51,7 @@ actor RedisBus {
 
     /// Hands a bus message to Redis, in order with the others (never blocks the caller).
     nonisolated func publish(_ message: JSONValue) {
-        outgoing.yield(message)
+        outgoing.push(message)
     }
 
     /// Connects (in the background, reconnecting as needed), subscribes, loads the memberships of the other nodes,
@@ -50,28 +60,46 @@ actor RedisBus {
         await redis.subscribe([Self.channel])
         await redis.start()
         let redis = self.redis, engine = self.engine, nodeID = self.nodeID, logger = self.logger
+        let incoming = self.incoming
         tasks.append(Task {
             for await event in redis.events {
                 switch event {
                 case .connected:
                     logger.info("redis connected", metadata: ["node": "\(nodeID)"])
-                    await self.heartbeat()
-                    await self.loadMembers()
-                    // After an outage the others may have removed our participants: announce them again.
-                    for message in await engine.ownMembershipAnnouncements { self.publish(message) }
+                    incoming.push(.connected)
                 case .disconnected(let reason):
                     logger.warning("redis lost", metadata: ["reason": "\(reason)"])
                 case .push(let elements):
                     guard elements.count == 3, elements[0].string == "message", elements[1].string == Self.channel,
                           let text = elements[2].string, let message = try? JSONValue(parsing: text) else { continue }
-                    await engine.applyBus(message)
+                    incoming.push(.message(message))
                 }
             }
         })
-        let messages = self.messages
         tasks.append(Task {
-            for await message in messages {
-                await self.send(message)
+            // In arrival order: the bus messages between two (re)connections reach the engine in one call.
+            while let batch = await incoming.next() {
+                var messages: [JSONValue] = []
+                for item in batch {
+                    switch item {
+                    case .message(let message):
+                        messages.append(message)
+                    case .connected:
+                        if !messages.isEmpty { await engine.applyBus(messages) }
+                        messages = []
+                        await self.heartbeat()
+                        await self.loadMembers()
+                        // After an outage the others may have removed our participants: announce them again.
+                        for message in await engine.ownMembershipAnnouncements { self.publish(message) }
+                    }
+                }
+                if !messages.isEmpty { await engine.applyBus(messages) }
+            }
+        })
+        let outgoing = self.outgoing
+        tasks.append(Task {
+            while let batch = await outgoing.next() {
+                await self.send(batch)
             }
         })
         tasks.append(Task {
@@ -85,25 +113,30 @@ actor RedisBus {
     /// Stops publishing and closes the connection.
     func stop() async {
         outgoing.finish()
+        incoming.finish()
         for task in tasks { task.cancel() }
         _ = try? await redis.send(["DEL", "linkup:node:\(nodeID)"])
         await redis.stop()
     }
 
-    private func send(_ message: JSONValue) async {
-        var commands = [["PUBLISH", Self.channel, message.serialized]]
-        let id = message["id"]?.stringValue ?? ""
-        switch message["t"]?.stringValue {
-        case "join":
-            let record: JSONValue = ["node": .string(nodeID), "name": message["name"] ?? .null]
-            commands.append(["HSET", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")", record.serialized])
-        case "leave":
-            commands.append(["HDEL", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")"])
-        case "gone":
-            let rooms = message["rooms"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            if !rooms.isEmpty { commands.append(["HDEL", Self.membersKey] + rooms.map { "\(id)|\($0)" }) }
-        default:
-            break
+    private func send(_ messages: [JSONValue]) async {
+        var commands: [[String]] = []
+        for message in messages {
+            commands.append(["PUBLISH", Self.channel, message.serialized])
+            let id = message["id"]?.stringValue ?? ""
+            switch message["t"]?.stringValue {
+            case "join":
+                let record: JSONValue = ["node": .string(nodeID), "name": message["name"] ?? .null]
+                commands.append(["HSET", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")",
+                                 record.serialized])
+            case "leave":
+                commands.append(["HDEL", Self.membersKey, "\(id)|\(message["room"]?.stringValue ?? "")"])
+            case "gone":
+                let rooms = message["rooms"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                if !rooms.isEmpty { commands.append(["HDEL", Self.membersKey] + rooms.map { "\(id)|\($0)" }) }
+            default:
+                break
+            }
         }
         do {
             _ = try await redis.pipeline(commands)
@@ -164,8 +197,8 @@ actor RedisBus {
                 let parts = field.split(separator: "|", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let record = try? JSONValue(parsing: value),
                       let node = record["node"]?.stringValue, node != nodeID else { continue }
-                await engine.applyBus(["t": "join", "node": .string(node), "id": .string(parts[0]),
-                                       "name": record["name"] ?? "anonymous", "room": .string(parts[1])])
+                await engine.applyBus([["t": "join", "node": .string(node), "id": .string(parts[0]),
+                                       "name": record["name"] ?? "anonymous", "room": .string(parts[1])]])
             }
         } catch {
             logger.warning("could not load the memberships from redis", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Signaling
 
 /// The Engine.IO v4 sessions of the server and the Socket.IO hub behind them (engine.io-protocol v4). Transports
@@ -32,10 +33,16 @@ actor EngineIOServer {
     private var handshakes: RateLimiterTable
     private let started = ContinuousClock.now
     private var reaper: Task<Void, Never>?
+    /// Every session's next ping or pong deadline, served by one timer task.
+    private var heartbeats: HeartbeatSchedule
+    private var heartbeatTimer: Task<Void, Never>?
+    private var heartbeatTimerDeadline: ContinuousClock.Instant?
     /// The scale-out bus, when several nodes share rooms.
     private var bus: RedisBus?
     /// What happened so far at the Engine.IO level.
     private(set) var stats = EngineStats()
+    /// While a batch of WebSocket events is handled: the WebSocket sessions written to, flushed at its end.
+    private var deferredWebSockets: [EngineSession]?
 
     init(hub: SignalingHub, timing: Timing, limits: SignalingServerLimits = SignalingServerLimits(),
          authorizer: ConnectAuthorizer = ConnectAuthorizer(sharedToken: nil, authority: nil), logger: Logger) {
@@ -45,6 +52,8 @@ actor EngineIOServer {
         self.authorizer = authorizer
         self.logger = logger
         handshakes = RateLimiterTable(capacity: Double(limits.handshakeBurst), rate: limits.handshakesPerSecond)
+        heartbeats = HeartbeatSchedule(pingInterval: .milliseconds(timing.pingInterval),
+                                       pingTimeout: .milliseconds(timing.pingTimeout))
     }
 
     /// Rooms and participants, for `/health`.
@@ -63,9 +72,14 @@ actor EngineIOServer {
         self.bus = bus
     }
 
-    /// A bus message from another node.
-    func applyBus(_ message: JSONValue) {
-        dispatch(hub.applyBus(message, now: Self.wallClock()))
+    /// Bus messages from other nodes, in order. What they send to WebSockets is written once, after the last: a
+    /// burst of chats relayed from another node reaches each local recipient in one write.
+    func applyBus(_ messages: [JSONValue]) {
+        deferWebSocketWrites()
+        for message in messages {
+            dispatch(hub.applyBus(message, now: Self.wallClock()))
+        }
+        writeDeferredWebSockets()
     }
 
     /// The other nodes that have participants here.
@@ -103,7 +117,7 @@ actor EngineIOServer {
         let session = EngineSession(sid: sid, transport: transport, remote: remote)
         sessions[sid] = session
         stats.opened += 1
-        scheduleHeartbeat(session)
+        scheduleHeartbeat(sid)
         logger.debug("engine.io session opened", metadata: ["sid": "\(sid)", "transport": "\(transport)"])
         return .success(.open(EngineIOHandshake(sid: sid, upgrades: transport == .polling ? ["websocket"] : [],
                                                 pingInterval: timing.pingInterval, pingTimeout: timing.pingTimeout,
@@ -118,12 +132,27 @@ actor EngineIOServer {
         return .failure(refusal)
     }
 
+    /// Opens a session on a new WebSocket (engine.io-protocol v4, "Handshake"): writes the open packet to it and
+    /// returns the session id, or nil when the handshake is refused.
+    func openWebSocket(_ sink: WebSocketSink) -> String? {
+        guard case .success(let open) = self.open(transport: .websocket, remote: sink.remote),
+              case .open(let handshake) = open, let session = sessions[handshake.sid] else { return nil }
+        session.sink = sink
+        session.enqueue([OutgoingPacket(open)])
+        return handshake.sid
+    }
+
+    /// Writes what waits for `sid`'s WebSocket, which takes writes again.
+    func flush(_ sid: String) {
+        sessions[sid]?.flush()
+    }
+
     /// Whether `sid` is a live session on `transport`.
     func exists(_ sid: String, on transport: EngineTransport) -> Bool {
         sessions[sid]?.transport == transport
     }
 
-    /// Waits for packets to send on `transport` (a GET, or the WebSocket writer loop).
+    /// Waits for packets to send on `transport` (a GET; a WebSocket is written to as packets come).
     func nextOutgoing(_ sid: String, on transport: EngineTransport) async -> EngineOutgoing {
         guard let session = sessions[sid] else { return .refused }
         session.lastActivity = .now
@@ -142,7 +171,7 @@ actor EngineIOServer {
         if transport == .polling, session.probing {
             // Upgrading: a poll is answered at once (as the reference server's upgrade check does), so the client
             // can pause polling and send the upgrade packet instead of waiting on a poll nobody releases.
-            return .packets([.noop])
+            return .packets([OutgoingPacket(.noop)])
         }
         return await withCheckedContinuation { continuation in
             session.waiter = (transport, continuation)
@@ -174,9 +203,9 @@ actor EngineIOServer {
                     close(sid, reason: "unexpected attachment")
                 }
             case .pong:
-                scheduleHeartbeat(session)
+                scheduleHeartbeat(sid)
             case .ping(let payload):
-                session.enqueue([.pong(payload)])
+                session.enqueue([OutgoingPacket(.pong(payload))])
             case .close:
                 close(sid, reason: "client close")
             case .open, .upgrade, .noop:
@@ -206,11 +235,13 @@ actor EngineIOServer {
     }
 
     /// The client sent the upgrade packet: the WebSocket carries the session from now on.
-    func upgrade(_ sid: String) -> Bool {
+    func upgrade(_ sid: String, to sink: WebSocketSink) -> Bool {
         guard let session = sessions[sid], session.transport == .polling, session.probing else { return false }
         session.probing = false
         session.releasePoll()
         session.transport = .websocket
+        session.sink = sink
+        session.flush()
         logger.debug("engine.io session upgraded", metadata: ["sid": "\(sid)"])
         return true
     }
@@ -227,30 +258,51 @@ actor EngineIOServer {
         guard let session = sessions.removeValue(forKey: sid) else { return }
         logger.debug("engine.io session closed", metadata: ["sid": "\(sid)", "reason": "\(reason)"])
         stats.closed[Self.reasonKey(reason), default: 0] += 1
+        heartbeats.remove(sid)
         session.finish()
         dispatch(recoverable ? hub.drop(sid, now: Self.wallClock()) : hub.disconnect(sid))
     }
 
     /// Closes every session (graceful shutdown): pending polls answer with a close packet, WebSockets close.
-    func shutdown() {
+    /// Returns when each WebSocket's connection will have closed (after the closing handshake).
+    @discardableResult
+    func shutdown() -> [EventLoopFuture<Void>] {
         shuttingDown = true
         reaper?.cancel()
+        heartbeatTimer?.cancel()
+        let closing = sessions.values.compactMap { $0.sink?.channel.closeFuture }
         for sid in sessions.keys.sorted() {
             close(sid, reason: "server shutting down")
         }
+        return closing
     }
 
     private func dispatch(_ outputs: [SignalingHub.Output]) {
+        // A broadcast is the same packet for many recipients in a row: it is encoded once and its bytes are shared.
+        var lastPacket: SocketIOPacket?
+        var lastEncoded: [OutgoingPacket] = []
+        // WebSockets are written once, after every output is queued (or after the whole batch of events).
+        var webSockets: [EngineSession] = []
         for output in outputs {
             switch output {
             case .send(let sid, let packet):
                 guard let session = sessions[sid] else { continue }
-                session.enqueue(SocketIOPacketAssembler.messages(for: packet))
-                if session.outbox.count > limits.maxOutboundPackets {
-                    logger.warning("slow consumer disconnected",
-                                   metadata: ["sid": "\(sid)", "queued": "\(session.outbox.count)",
-                                              "limit": "\(limits.maxOutboundPackets)"])
-                    close(sid, reason: "slow consumer")
+                if packet != lastPacket {
+                    lastPacket = packet
+                    lastEncoded = OutgoingPacket.messages(for: packet)
+                }
+                session.enqueue(lastEncoded, deferWrite: true)
+                if session.sink != nil {
+                    if !session.writeQueued {
+                        session.writeQueued = true
+                        if deferredWebSockets != nil {
+                            deferredWebSockets?.append(session)
+                        } else {
+                            webSockets.append(session)
+                        }
+                    }
+                } else {
+                    closeIfSlow(session)
                 }
             case .publish(let message):
                 bus?.publish(message)
@@ -258,9 +310,41 @@ actor EngineIOServer {
                 // The participant moved to a newer connection: end this one without a disconnect.
                 guard let session = sessions.removeValue(forKey: sid) else { continue }
                 stats.closed["replaced", default: 0] += 1
+                heartbeats.remove(sid)
                 session.finish()
             }
         }
+        write(webSockets)
+    }
+
+    /// Writes from now on wait for `writeDeferredWebSockets`.
+    func deferWebSocketWrites() {
+        if deferredWebSockets == nil { deferredWebSockets = [] }
+    }
+
+    /// Writes what waits for the WebSockets written to since `deferWebSocketWrites`.
+    func writeDeferredWebSockets() {
+        let webSockets = deferredWebSockets ?? []
+        deferredWebSockets = nil
+        write(webSockets)
+    }
+
+    private func write(_ webSockets: [EngineSession]) {
+        for session in webSockets {
+            session.writeQueued = false
+            guard !session.finished else { continue }
+            session.flush()
+            closeIfSlow(session)
+        }
+    }
+
+    /// Bounded outbound queues: a session whose client does not read what is sent to it is disconnected.
+    private func closeIfSlow(_ session: EngineSession) {
+        guard session.outbox.count > limits.maxOutboundPackets else { return }
+        logger.warning("slow consumer disconnected",
+                       metadata: ["sid": "\(session.sid)", "queued": "\(session.outbox.count)",
+                                  "limit": "\(limits.maxOutboundPackets)"])
+        close(session.sid, reason: "slow consumer")
     }
 
     /// Once a second: ends recovery windows that passed, closes sessions that did not connect to a namespace within
@@ -296,25 +380,39 @@ actor EngineIOServer {
     }
 
     /// Server-initiated heartbeat (engine.io-protocol v4, "Heartbeat"): ping after `pingInterval`, then close unless
-    /// a pong arrives within `pingTimeout`. A pong restarts the cycle.
-    private func scheduleHeartbeat(_ session: EngineSession) {
-        session.heartbeat?.cancel()
-        let sid = session.sid
-        let interval = timing.pingInterval
-        session.heartbeat = Task { [weak self] in
-            guard (try? await Task.sleep(for: .milliseconds(interval))) != nil else { return }
-            await self?.sendPing(sid)
+    /// a pong arrives within `pingTimeout`. A pong restarts the cycle. All sessions share one timer task.
+    private func scheduleHeartbeat(_ sid: String) {
+        heartbeats.schedulePing(sid, now: .now)
+        armHeartbeatTimer()
+    }
+
+    /// Makes the one heartbeat timer wake at the schedule's next deadline (deadlines are added in time order, so it
+    /// rarely needs re-arming).
+    private func armHeartbeatTimer() {
+        guard !shuttingDown, let next = heartbeats.nextDeadline else { return }
+        if let armed = heartbeatTimerDeadline, armed <= next { return }
+        heartbeatTimer?.cancel()
+        heartbeatTimerDeadline = next
+        heartbeatTimer = Task { [weak self] in
+            // Pings due within 50 ms of each other go out in one wake-up.
+            guard (try? await Task.sleep(until: next, tolerance: .milliseconds(50), clock: .continuous)) != nil
+            else { return }
+            await self?.heartbeatTimerFired()
         }
     }
 
-    private func sendPing(_ sid: String) {
-        guard let session = sessions[sid] else { return }
-        session.enqueue([.ping("")])
-        let timeout = timing.pingTimeout
-        session.heartbeat = Task { [weak self] in
-            guard (try? await Task.sleep(for: .milliseconds(timeout))) != nil else { return }
-            await self?.close(sid, reason: "ping timeout", recoverable: true)
+    private func heartbeatTimerFired() {
+        heartbeatTimerDeadline = nil
+        heartbeatTimer = nil
+        for due in heartbeats.takeDue(now: .now) {
+            switch due {
+            case .ping(let sid):
+                sessions[sid]?.enqueue([OutgoingPacket(.ping(""))])
+            case .timeout(let sid):
+                close(sid, reason: "ping timeout", recoverable: true)
+            }
         }
+        armHeartbeatTimer()
     }
 }
 

@@ -1,3 +1,4 @@
+import NIOCore
 import Signaling
 
 /// Which Engine.IO transport carries a session's packets.
@@ -11,7 +12,7 @@ enum EngineTransport: Sendable {
 /// What a transport gets when it asks a session for outgoing packets.
 enum EngineOutgoing: Sendable {
     /// Packets to write.
-    case packets([EngineIOPacket])
+    case packets([OutgoingPacket])
     /// The session is over; a poll answers with a close packet, a WebSocket closes.
     case closed
     /// The request is not allowed (unknown session, wrong transport, or a second concurrent poll).
@@ -25,13 +26,17 @@ final class EngineSession {
     /// A WebSocket answered `2probe` and the client has not yet sent `5` (upgrade).
     var probing = false
     /// Packets waiting for the transport.
-    var outbox: [EngineIOPacket] = []
-    /// The transport (a pending GET, or the WebSocket writer) waiting for packets.
+    var outbox: [OutgoingPacket] = []
+    /// The pending GET waiting for packets.
     var waiter: (transport: EngineTransport, continuation: CheckedContinuation<EngineOutgoing, Never>)?
+    /// The WebSocket carrying the session, once it is on `websocket`: packets are written to it as they come.
+    var sink: WebSocketSink?
+    /// The server will write this WebSocket session's outbox at the end of the current batch.
+    var writeQueued = false
+    /// The session is over (`finish`).
+    private(set) var finished = false
     /// Reassembles Socket.IO packets from Engine.IO messages.
     var assembler = SocketIOPacketAssembler()
-    /// The next ping, or the pong deadline after one.
-    var heartbeat: Task<Void, Never>?
     /// When the session opened, and when the client last polled or sent something (for reaping idle sessions).
     let openedAt: ContinuousClock.Instant
     var lastActivity: ContinuousClock.Instant
@@ -48,15 +53,25 @@ final class EngineSession {
         self.lastActivity = now
     }
 
-    /// Queues packets and wakes the current transport's waiter.
-    func enqueue(_ packets: [EngineIOPacket]) {
+    /// Queues packets and hands them to the transport. `deferWrite` leaves a WebSocket's packets queued until the
+    /// next `flush()`, so a burst of outputs goes out in one write.
+    func enqueue(_ packets: [OutgoingPacket], deferWrite: Bool = false) {
         outbox += packets
-        flush()
+        if !deferWrite || sink == nil { flush() }
     }
 
-    /// Hands the outbox to the waiter when there is something to hand over and the waiter is the live transport.
+    /// Hands the outbox to the transport: written to the WebSocket while its socket takes more (otherwise the
+    /// packets wait here, where the slow-consumer limit counts them, until it is writable again), or given to the
+    /// waiting poll.
     func flush() {
-        guard !outbox.isEmpty, let waiter, waiter.transport == transport else { return }
+        guard !outbox.isEmpty else { return }
+        if transport == .websocket, let sink {
+            guard sink.isWritable else { return }
+            sink.write(outbox)
+            outbox = []
+            return
+        }
+        guard let waiter, waiter.transport == transport else { return }
         self.waiter = nil
         let packets = outbox
         outbox = []
@@ -67,13 +82,14 @@ final class EngineSession {
     func releasePoll() {
         guard let waiter, waiter.transport == .polling else { return }
         self.waiter = nil
-        waiter.continuation.resume(returning: .packets([.noop]))
+        waiter.continuation.resume(returning: .packets([OutgoingPacket(.noop)]))
     }
 
-    /// Ends the session: the waiting transport learns it is closed.
+    /// Ends the session: the waiting transport learns it is closed, a WebSocket gets a close frame.
     func finish() {
-        heartbeat?.cancel()
-        heartbeat = nil
+        finished = true
+        sink?.close()
+        sink = nil
         if let waiter {
             self.waiter = nil
             waiter.continuation.resume(returning: .closed)

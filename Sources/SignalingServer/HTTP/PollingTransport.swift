@@ -46,7 +46,7 @@ struct PollingTransport: Sendable {
             Task { await server.shutdown() }
         }
         switch outgoing {
-        case .packets(let packets): return Self.payloadResponse(packets)
+        case .packets(let packets): return Self.payloadResponse(packets.map(\.packet))
         case .closed: return Self.payloadResponse([.close])
         case .refused: return EngineIOHTTPError.unknownSession.response
         }

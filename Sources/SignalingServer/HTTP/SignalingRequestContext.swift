@@ -1,5 +1,4 @@
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 
 /// The request context of the HTTP routes (polling, `/health`, `/metrics`, files): Hummingbird's basic context plus
@@ -12,25 +11,6 @@ struct SignalingRequestContext: RequestContext, RemoteAddressRequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
-    }
-
-    /// The client's IP address as text, when known.
-    var clientIP: String? { remoteAddress?.ipAddress }
-}
-
-/// The request context of the WebSocket upgrade route, with the client's address.
-struct SignalingWebSocketRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
-    /// Hummingbird's per-request storage.
-    var coreContext: CoreRequestContextStorage
-    /// The WebSocket handler the router chose.
-    let webSocket: WebSocketHandlerReference<Self>
-    /// The peer of the TCP connection.
-    let remoteAddress: SocketAddress?
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        webSocket = .init()
         remoteAddress = source.channel.remoteAddress
     }
 

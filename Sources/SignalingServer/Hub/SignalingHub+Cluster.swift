@@ -30,7 +30,12 @@ extension SignalingHub {
         case "chat":
             guard let room = text("room"), let name = text("event"),
                   let event = SignalingEvent(name: name, payload: message["payload"]) else { return [] }
-            return (rooms[room] ?? []).flatMap { deliver(event, to: $0) }
+            let packet = event.packet
+            var outputs: [Output] = []
+            for member in rooms[room] ?? [] {
+                deliver(event, packet: packet, to: member, into: &outputs)
+            }
+            return outputs
         case "relay":
             guard let to = text("to"), let from = text("from"), participants[to]?.node == nil,
                   let name = text("event"), let event = SignalingEvent(name: name, payload: message["payload"])

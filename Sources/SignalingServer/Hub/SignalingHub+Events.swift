@@ -47,7 +47,8 @@ extension SignalingHub {
             let ack = SignalingAck.joined(self: PeerInfo(id: id, name: name), peers: peers,
                                           iceServers: configuration.iceServers(for: id, now: now))
             let joined = SignalingEvent.peerJoined(room: room, id: id, name: name)
-            var outputs = wasMember ? [] : others.flatMap { deliver(joined, to: $0) }
+            let packet = joined.packet
+            var outputs = wasMember ? [] : others.flatMap { deliver(joined, packet: packet, to: $0) }
             if let node = configuration.nodeID {
                 outputs.append(.publish(["t": "join", "node": .string(node), "id": .string(id),
                                          "name": .string(name), "room": .string(room)]))
@@ -63,7 +64,13 @@ extension SignalingHub {
         case .chat(let room, let text):
             guard let name = sender.rooms[room] else { return (Self.notInRoom("you are not in room \(room)"), []) }
             let event = SignalingEvent.chat(room: room, from: id, name: name, text: text, ts: now)
-            var outputs = (rooms[room] ?? []).flatMap { deliver(event, to: $0) }
+            let packet = event.packet
+            let members = rooms[room] ?? []
+            var outputs: [Output] = []
+            outputs.reserveCapacity(members.count + 1)
+            for member in members {
+                deliver(event, packet: packet, to: member, into: &outputs)
+            }
             if let node = configuration.nodeID {
                 outputs.append(.publish(["t": "chat", "node": .string(node), "room": .string(room),
                                          "event": .string(event.name), "payload": event.payload]))

@@ -262,7 +262,9 @@ public struct SignalingHub: Sendable {
         var members = rooms[room] ?? []
         members.removeAll { $0 == id }
         rooms[room] = members.isEmpty ? nil : members
-        return members.flatMap { deliver(.peerLeft(room: room, id: id), to: $0) }
+        let event = SignalingEvent.peerLeft(room: room, id: id)
+        let packet = event.packet
+        return members.flatMap { deliver(event, packet: packet, to: $0) }
     }
 
     /// Adds `id` to `room` under `name`; returns the other members before it.
@@ -295,17 +297,33 @@ public struct SignalingHub: Sendable {
 
     /// The packet sending `event` to participant `id`: with recovery on it is numbered and kept for replay, with an
     /// offset as its last argument when the client asked for offsets; a detached participant only has it kept.
-    mutating func deliver(_ event: SignalingEvent, to id: String) -> [Output] {
+    /// A broadcast passes the plain `packet` (`event.packet`) it made once, so every recipient without offsets gets
+    /// the same value, which the server encodes once.
+    mutating func deliver(_ event: SignalingEvent, packet plain: SocketIOPacket? = nil, to id: String) -> [Output] {
+        var outputs: [Output] = []
+        deliver(event, packet: plain, to: id, into: &outputs)
+        return outputs
+    }
+
+    /// `deliver(_:packet:to:)`, appending to `outputs`: a broadcast collects every recipient's output in one array.
+    mutating func deliver(_ event: SignalingEvent, packet plain: SocketIOPacket?, to id: String,
+                          into outputs: inout [Output]) {
+        guard let index = participants.index(forKey: id) else { return }
         // A participant of another node gets its events from its own node.
-        guard var participant = participants[id], participant.node == nil else { return [] }
+        guard participants.values[index].node == nil else { return }
         stats.delivered += 1
-        guard participant.pid != nil else {
-            return participant.connection.map { [.send($0, event.packet)] } ?? []
+        guard participants.values[index].pid != nil else {
+            // Without recovery: the plain packet, and nothing to keep (read in place, without copying the participant).
+            if let connection = participants.values[index].connection {
+                outputs.append(.send(connection, plain ?? event.packet))
+            }
+            return
         }
+        var participant = participants.values[index]
         participant.lastOffset += 1
         let offset = participant.lastOffset
         let packet = participant.offsets ? SocketIOPacket.event(event.name, [event.payload, .string(String(offset))])
-            : event.packet
+            : plain ?? event.packet
         participant.history.append((offset, packet))
         // While connected, only what may be in flight is kept; while detached, up to `recoveryBuffer`.
         let kept = participant.detachedAt == nil ? min(64, configuration.recoveryBuffer) : configuration.recoveryBuffer
@@ -317,9 +335,12 @@ public struct SignalingHub: Sendable {
         participants[id] = participant
         if overflowed {
             // Missed more than can be replayed: recovery would be a lie, so it ends now.
-            return remove(id)
+            outputs += remove(id)
+            return
         }
-        return participant.connection.map { [.send($0, packet)] } ?? []
+        if let connection = participant.connection {
+            outputs.append(.send(connection, packet))
+        }
     }
 }
 
