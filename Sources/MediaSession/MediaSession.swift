@@ -52,6 +52,8 @@ public struct MediaSession {
     public private(set) var audioTarget: AudioEncoderTarget?
     /// The capture time of the last picture sent to the encoder, for `VideoEncoderTarget.maxFrameRate`.
     private var lastEncodedCapture: Instant?
+    /// The width of the last picture handed in: a lower step of the picture-size ladder scales it down.
+    private var sourceWidth: Int?
     /// Congestion control of what we send, when the remote takes transport-wide sequence numbers (created with
     /// the first frame).
     private var rateControl: SendRateControl?
@@ -131,6 +133,7 @@ public struct MediaSession {
             stats.framesRefused += 1
             return
         }
+        sourceWidth = frame.width
         followRateControl(now: now)
         // An encoder that overshoots its target fills the pacer; new pictures wait until it drains, so the
         // delay stays short instead of the queue growing (libwebrtc's encoder pushback does the same).
@@ -205,7 +208,7 @@ public struct MediaSession {
             rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
         }
         guard let rateControl else { return }
-        let targets = rateControl.targets()
+        let targets = rateControl.targets(sourceWidth: sourceWidth)
         videoTarget = targets.video
         audioTarget = targets.audio
         stats.targetBitrate = rateControl.controller.targetBitrate

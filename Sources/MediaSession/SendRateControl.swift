@@ -100,13 +100,13 @@ struct SendRateControl {
     // MARK: Targets
 
     /// The encoder targets for the current estimate: Opus gets its share (16-64 kbit/s) with the expected loss,
-    /// VP8 the rest, at the ladder's step for that rate. The top step means "as captured"; each step below
-    /// scales the picture down by its size relative to the top (640x480 → 320x240: a divisor of 2), whatever the
-    /// source's own size.
-    func targets() -> (video: VideoEncoderTarget, audio: AudioEncoderTarget) {
+    /// VP8 the rest, at the ladder's step for that rate. The top step means "as captured" (an HD camera is not
+    /// cut to 640x480 on a fast path); each step below scales the source down to about the step's width (a
+    /// 1280x720 source at the 320x240 step: a divisor of 4; a 320x240 source there: none).
+    func targets(sourceWidth: Int?) -> (video: VideoEncoderTarget, audio: AudioEncoderTarget) {
         let split = allocation.split(target: controller.targetBitrate)
         let step = ladder.current
-        let divisor = max(1, (ladder.steps.first?.width ?? step.width) / max(step.width, 1))
+        let divisor = ladder.index == 0 ? 1 : max(1, (sourceWidth ?? step.width) / max(step.width, 1))
         let loss = allocation.opusLossSettings(lossFraction: controller.lossFraction)
         return (VideoEncoderTarget(bitrate: max(split.video, 30_000), scaleDivisor: divisor,
                                    maxFrameRate: step.framesPerSecond),
