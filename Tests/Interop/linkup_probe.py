@@ -26,14 +26,16 @@ def linkup_binary() -> str:
 class Probe:
     """One `linkup probe` process."""
 
-    def __init__(self, *arguments: str):
+    def __init__(self, *arguments: str, prefix: tuple[str, ...] = ()):
+        """`prefix` runs the probe through another command (`ip netns exec NS` puts it in a namespace)."""
         self.arguments = arguments
+        self.prefix = prefix
         self.process = None
         self.messages = []
 
     async def start(self):
         self.process = await asyncio.create_subprocess_exec(
-            linkup_binary(), "probe", *self.arguments,
+            *self.prefix, linkup_binary(), "probe", *self.arguments,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         return self
 

@@ -36,20 +36,34 @@ struct VideoDecodeState {
         var outcome = VideoDecodeOutcome(decoded: decoded != nil, decodeSeconds: processThreadCPU() - started,
                                          decodedAt: now, rtpTimestamp: job.rtpTimestamp)
         if let decoded { decodedVideo?(decoded) }
-        guard let decoded, let (number, captureTime) = TestPatternReader.read(decoded) else { return outcome }
+        guard let picture = decoded, let (shown, number, captureTime) = Self.readPattern(picture) else {
+            return outcome
+        }
         // The capture time is the sender's monotonic clock: comparable with ours on the same host only, so a
         // value outside 0...10 s (another host) is not a latency.
         let latency = (now - captureTime).milliseconds
         if (0...10_000).contains(latency) { outcome.latencyMs = latency }
-        guard decoded.width >= 320, decoded.height >= 240, decoded.width % 2 == 0, decoded.height % 2 == 0 else {
+        guard shown.width >= 320, shown.height >= 240, shown.width % 2 == 0, shown.height % 2 == 0 else {
             return outcome
         }
-        if remotePattern?.width != decoded.width || remotePattern?.height != decoded.height {
-            remotePattern = TestPatternSource(width: decoded.width, height: decoded.height)
+        if remotePattern?.width != shown.width || remotePattern?.height != shown.height {
+            remotePattern = TestPatternSource(width: shown.width, height: shown.height)
         }
         if let reference = remotePattern?.frame(number: number, captureTime: captureTime) {
-            outcome.psnr = Quality.psnr(reference: reference, decoded: decoded)
+            outcome.psnr = Quality.psnr(reference: reference, decoded: shown)
         }
         return outcome
+    }
+
+    /// The test pattern's frame number and capture time, read from `picture` as it is or, when congestion
+    /// control had the sender scale it down, from the picture scaled back up by 2 or 4 (as a window would show
+    /// it); returns the picture it was read from, the one PSNR is measured on.
+    static func readPattern(_ picture: VideoFrame) -> (VideoFrame, UInt32, Instant)? {
+        if let (number, time) = TestPatternReader.read(picture) { return (picture, number, time) }
+        for factor in [2, 4] where picture.width * factor <= 1920 {
+            let shown = VideoScaler.scale(picture, width: picture.width * factor, height: picture.height * factor)
+            if let (number, time) = TestPatternReader.read(shown) { return (shown, number, time) }
+        }
+        return nil
     }
 }
