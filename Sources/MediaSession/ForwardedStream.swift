@@ -123,11 +123,6 @@ struct ForwardedStream: Sendable {
         reception?.senderReportReceived(ntpTimestamp: ntpTimestamp, now: now)
     }
 
-    /// Our report block about the source stream (RFC 3550 §6.4.1), once it sent something.
-    mutating func makeReportBlock(now: Instant) -> ReportBlock? {
-        guard var reception else { return nil }
-        let block = reception.makeReportBlock(now: now)
-        self.reception = reception
-        return block
-    }
+    /// Our report block about the source's stream (RFC 3550 §6.4.1), once it sent something.
+    mutating func makeReportBlock(now: Instant) -> ReportBlock? { reception.makeReportBlock(now: now) }
 }

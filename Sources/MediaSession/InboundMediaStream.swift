@@ -124,10 +124,5 @@ struct InboundMediaStream {
     }
 
     /// Our report block about the remote's stream (RFC 3550 §6.4.1), once it sent something.
-    mutating func makeReportBlock(now: Instant) -> ReportBlock? {
-        guard var reception else { return nil }
-        let block = reception.makeReportBlock(now: now)
-        self.reception = reception
-        return block
-    }
+    mutating func makeReportBlock(now: Instant) -> ReportBlock? { reception.makeReportBlock(now: now) }
 }
