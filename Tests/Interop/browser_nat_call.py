@@ -40,6 +40,7 @@ def selected_pair(page) -> dict | None:
             keys = ("candidateType", "address", "port", "protocol", "relayProtocol", "url")
             return {"state": pair.get("state"), "nominated": pair.get("nominated"),
                     "bytesSent": pair.get("bytesSent"), "bytesReceived": pair.get("bytesReceived"),
+                    "availableOutgoingBitrate": pair.get("availableOutgoingBitrate"),
                     "local": {k: local.get(k) for k in keys if local.get(k) is not None},
                     "remote": {k: remote.get(k) for k in keys if remote.get(k) is not None}}
     return None
@@ -100,6 +101,21 @@ def call_bot(page, arguments) -> dict:
     call(page, arguments.bot)
     wait_for_state(page, "in-call", 20)
     stats = wait_for_remote_media(page, arguments.min_frames, MIN_SAMPLES, timeout=arguments.media_timeout)
+    held = None
+    if arguments.hold:
+        # Stays in the call, then reports what moved meanwhile: the page's send and receive rates, the frames it
+        # decoded, and its congestion controller's estimate (candidate-pair availableOutgoingBitrate).
+        before, before_pair = media_stats(page), selected_pair(page) or {}
+        time.sleep(arguments.hold)
+        after, after_pair = media_stats(page), selected_pair(page) or {}
+        held = {"seconds": arguments.hold,
+                "sentKbps": ((after_pair.get("bytesSent") or 0) - (before_pair.get("bytesSent") or 0))
+                * 8 / arguments.hold / 1000,
+                "receivedKbps": ((after_pair.get("bytesReceived") or 0) - (before_pair.get("bytesReceived") or 0))
+                * 8 / arguments.hold / 1000,
+                "framesDecoded": after["framesDecoded"] - before["framesDecoded"],
+                "availableOutgoingBitrate": after_pair.get("availableOutgoingBitrate"),
+                "frameWidth": after.get("frameWidth")}
     # The page's stats line refreshes once a second: let it show the numbers before the screenshot.
     time.sleep(1.2)
     if arguments.screenshot:
@@ -112,7 +128,7 @@ def call_bot(page, arguments) -> dict:
     wait_for_state(page, "idle", 10)
     return {"stats": stats, "sent": sent, "pair": pair, "timing": timing, "configuration": configuration, "url": url,
             "seconds": round(time.monotonic() - started, 2), "screenshot": arguments.screenshot,
-            "candidates": hook(page, "window.linkup.candidates")}
+            "candidates": hook(page, "window.linkup.candidates"), "held": held}
 
 
 def main():
@@ -124,6 +140,7 @@ def main():
     parser.add_argument("--relay", action="store_true", help="the page's ?relay=1 (iceTransportPolicy relay)")
     parser.add_argument("--min-frames", type=int, default=60)
     parser.add_argument("--media-timeout", type=float, default=20)
+    parser.add_argument("--hold", type=float, default=0, help="seconds to stay in the call once media flows")
     parser.add_argument("--screenshot")
     parser.add_argument("--chromium-flag", action="append", default=[])
     parser.add_argument("--ca-file", help="a PEM CA for Chromium to trust (turns: servers), through an NSS database")

@@ -192,22 +192,22 @@ def serve_and_echo_bot(lab, serve_args, bot_args=()):
         serve.process.terminate()
 
 
-def browser_calls_bot(lab, server_url, name, relay=False, ca_file=None):
+def browser_calls_bot(lab, server_url, name, relay=False, ca_file=None, bot=BOT, extra=(), timeout=45):
     """Runs browser_nat_call.py in lan1 (chromedriver and Chromium with it) and returns its JSON result and its
     stderr. The page may use getUserMedia on the lab's plain-HTTP origin."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     screenshot = SCREENSHOT_DIR / f"{name}.png"
     argv = [sys.executable, HERE / "browser_nat_call.py", "--server", server_url, "--room", ROOM, "--name", "alice",
-            "--bot", BOT, "--min-frames", MIN_FRAMES, "--screenshot", screenshot,
+            "--bot", bot, "--min-frames", MIN_FRAMES, "--screenshot", screenshot,
             f"--chromium-flag=--unsafely-treat-insecure-origin-as-secure={server_url}",
-            *(["--relay"] if relay else []), *(["--ca-file", ca_file] if ca_file else [])]
+            *(["--relay"] if relay else []), *(["--ca-file", ca_file] if ca_file else []), *extra]
     process = lab.popen("lan1", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        out, err = process.communicate(timeout=45)
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         out, err = process.communicate(timeout=5)
-        raise AssertionError(f"the browser script ran over 45 s: {out}\n{err[-3000:]}")
+        raise AssertionError(f"the browser script ran over {timeout} s: {out}\n{err[-3000:]}")
     lines = [line for line in out.splitlines() if line.startswith("{")]
     assert lines, f"the browser script printed nothing (exit {process.returncode}): {err[-3000:]}"
     return json.loads(lines[-1]), err
@@ -285,3 +285,52 @@ def test_browser_with_udp_blocked_uses_turn_over_tls(natlab, browser_in_lab, dea
     assert pair["local"]["candidateType"] == "relay" and pair["local"]["relayProtocol"] == "tls", pair
     assert pair["local"]["url"].startswith(TURNS_URL), pair
     assert pair["remote"]["candidateType"] == "relay", pair
+
+
+# --- congestion control with Chromium on a narrow link: the page in lan1 calls `linkup bot --mode play` in lan2;
+# nat1 shapes lan1's traffic both ways with tc tbf. Each side's estimate comes from the other's feedback
+# (transport-wide CC both ways). ---
+
+NARROW_KBPS = 250
+HOLD_SECONDS = 15
+
+
+@pytest.mark.parametrize("natlab", ["cone"], indirect=True)
+def test_browser_and_linkup_adapt_to_a_narrow_link(natlab, browser_in_lab):
+    lab = natlab
+    for device in ("wan", "lan"):
+        lab.run("nat1", ["tc", "qdisc", "add", "dev", device, "root", "tbf", "rate", f"{NARROW_KBPS}kbit",
+                         "burst", "4kb", "latency", "400ms"], check=True)
+    binary = linkup_binary()
+    url = f"http://{lab.addr('pub')}:{SERVE_PORT}"
+    # STUN through coturn: the cone NATs map a port for each side, and the path goes straight between them
+    # (through nat1's shaped interfaces).
+    serve = LinePeer(lab.popen("pub", [binary, "serve", "--host", lab.addr("pub"), "--port", SERVE_PORT,
+                                       "--ice-server", f"stun:{lab.turn_server}:{TURN_PORT}"],
+                               **LinePeer.PIPES), "linkup serve")
+    lab.wait_for_port("pub", SERVE_PORT)
+    bot = LinePeer(lab.popen("lan2", [binary, "bot", "--server", url, "--room", ROOM, "--mode", "play",
+                                      "--name", "play-bot", "--json"], **LinePeer.PIPES), "linkup bot")
+    try:
+        bot.wait_for_log("waiting for calls", timeout=20)
+        page, err = browser_calls_bot(lab, url, "narrow-link", bot="play-bot",
+                                      extra=("--hold", str(HOLD_SECONDS), "--media-timeout", "30"), timeout=90)
+        assert "error" not in page, f"{page['error']}\n{err[-3000:]}\n{bot.explain()}"
+        ended = bot.read_where(lambda message: "media" in message, timeout=15, what="the ended call's JSON")
+    finally:
+        bot.process.terminate()
+        serve.process.terminate()
+    held, media = page["held"], ended["media"]
+    estimate = held["availableOutgoingBitrate"]
+    print(f"\nlink {NARROW_KBPS} kbit/s each way, over the last {HOLD_SECONDS} s: the page sent "
+          f"{held['sentKbps']:.0f} kbit/s (its estimate {estimate}) and received {held['receivedKbps']:.0f} kbit/s, "
+          f"decoding {held['framesDecoded']} frames ({held['frameWidth']} wide); the bot sent "
+          f"{media['videoFramesSent']} frames at {media['sentBitrateKbps']:.0f} kbit/s and decoded "
+          f"{media['videoFramesDecoded']} of the page's {media['videoFramesReceived']}")
+    # Chromium -> LinkUp: LinkUp's transport-wide feedback brought Chromium's estimate down to the link.
+    assert estimate is not None and estimate <= NARROW_KBPS * 1000 * 1.2, held
+    assert held["sentKbps"] <= NARROW_KBPS * 1.1, held
+    assert media["videoFramesDecoded"] >= 0.8 * media["videoFramesReceived"] > 0, media
+    # LinkUp -> Chromium: Chromium's feedback kept LinkUp within the link, and the page kept decoding.
+    assert held["receivedKbps"] <= NARROW_KBPS * 1.1, held
+    assert held["framesDecoded"] >= 5 * HOLD_SECONDS, held
