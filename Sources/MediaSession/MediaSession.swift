@@ -320,8 +320,11 @@ public struct MediaSession {
             case let .receiverReport(report):
                 reportBlocksReceived(report.reports, now: now)
             case let .transportFeedback(feedback):
+                stats.transportFeedbackReceived += 1
                 rateControl?.handle(feedback, now: now)
             case let .receiverEstimatedMaxBitrate(remb):
+                stats.rembReceived += 1
+                stats.lastRembBitrate = Int(clamping: remb.bitrate)
                 rateControl?.handle(remb, now: now)
             default:
                 break

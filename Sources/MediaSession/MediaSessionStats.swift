@@ -62,6 +62,10 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var videoStep: String?
     public var paddingPacketsSent = 0
     public var transportFeedbackSent = 0
+    /// Transport-wide feedback and REMB packets the remote sent about what we send, and the last REMB's bitrate.
+    public var transportFeedbackReceived = 0
+    public var rembReceived = 0
+    public var lastRembBitrate: Int?
     /// PLIs sent for our own decoding.
     public var plisSent = 0
     /// The fraction of our video the remote reported lost, last report (0...1).

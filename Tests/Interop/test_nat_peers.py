@@ -325,7 +325,10 @@ def test_browser_and_linkup_adapt_to_a_narrow_link(natlab, browser_in_lab):
     print(f"\nlink {NARROW_KBPS} kbit/s each way, over the last {HOLD_SECONDS} s: the page sent "
           f"{held['sentKbps']:.0f} kbit/s (its estimate {estimate}) and received {held['receivedKbps']:.0f} kbit/s, "
           f"decoding {held['framesDecoded']} frames ({held['frameWidth']} wide); the bot sent "
-          f"{media['videoFramesSent']} frames at {media['sentBitrateKbps']:.0f} kbit/s and decoded "
+          f"{media['videoFramesSent']} frames at {media['sentBitrateKbps']:.0f} kbit/s (target at the end "
+          f"{media.get('targetBitrateKbps')} kbit/s, {media.get('videoStep')}, {media.get('videoFramesSkipped')} "
+          f"pictures skipped; {media.get('transportFeedbackReceived')} TWCC and {media.get('rembReceived')} REMB "
+          f"({media.get('lastRembKbps')} kbit/s) received) and decoded "
           f"{media['videoFramesDecoded']} of the page's {media['videoFramesReceived']}")
     # Chromium -> LinkUp: LinkUp's transport-wide feedback brought Chromium's estimate down to the link.
     assert estimate is not None and estimate <= NARROW_KBPS * 1000 * 1.2, held

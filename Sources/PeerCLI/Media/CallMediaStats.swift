@@ -13,6 +13,13 @@ struct CallMediaStats: Sendable {
     var packetsRetransmitted = 0
     var keyframesSent = 0
     var encodeSeconds = 0.0
+    /// Congestion control: the target bitrate, the ladder's step, pictures not encoded (frame-rate cap, pushback).
+    var targetBitrate: Int?
+    var videoStep: String?
+    var videoFramesSkipped = 0
+    var transportFeedbackReceived = 0
+    var rembReceived = 0
+    var lastRembBitrate: Int?
     /// Round-trip time from the remote's receiver reports (RFC 3550 §6.4.1).
     var rttMs: Double?
     /// The fraction of our video the remote reported lost.
@@ -60,6 +67,12 @@ struct CallMediaStats: Sendable {
         packetsRetransmitted = engine.packetsResent
         keyframesSent = engine.keyframesSent
         encodeSeconds = measured.encodeSeconds
+        targetBitrate = engine.targetBitrate
+        videoStep = engine.videoStep
+        videoFramesSkipped = engine.framesSkipped
+        transportFeedbackReceived = engine.transportFeedbackReceived
+        rembReceived = engine.rembReceived
+        lastRembBitrate = engine.lastRembBitrate
         rttMs = engine.roundTripMs
         fractionLost = engine.videoLossFraction ?? engine.remoteLossFraction
         nacksReceived = engine.nacksReceived
@@ -109,6 +122,12 @@ struct CallMediaStats: Sendable {
         stats.packetsRetransmitted = sender.packetsRetransmitted
         stats.keyframesSent = sender.keyframesSent
         stats.encodeSeconds = sender.encodeSeconds
+        stats.targetBitrate = sender.targetBitrate
+        stats.videoStep = sender.videoStep
+        stats.videoFramesSkipped = sender.videoFramesSkipped
+        stats.transportFeedbackReceived = sender.transportFeedbackReceived
+        stats.rembReceived = sender.rembReceived
+        stats.lastRembBitrate = sender.lastRembBitrate
         stats.rttMs = sender.rttMs
         stats.fractionLost = sender.fractionLost
         return stats

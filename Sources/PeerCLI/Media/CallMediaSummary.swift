@@ -28,6 +28,15 @@ struct CallMediaSummary: Codable, Sendable {
     var packetsSent: Int
     var bytesSent: Int
     var sentBitrateKbps: Double
+    /// Congestion control at the end (when transport-wide CC was negotiated): the target bitrate, the picture size
+    /// and frame rate it allowed, and pictures not encoded (frame-rate cap, encoder pushback).
+    var targetBitrateKbps: Double?
+    var videoStep: String?
+    var videoFramesSkipped: Int
+    /// The remote's feedback about what we send: transport-wide feedback packets, REMBs, the last REMB's rate.
+    var transportFeedbackReceived: Int
+    var rembReceived: Int
+    var lastRembKbps: Double?
     var packetsRetransmitted: Int
     var nacksReceived: Int
     var keyframeRequestsReceived: Int
@@ -78,6 +87,12 @@ struct CallMediaSummary: Codable, Sendable {
         packetsSent = stats.packetsSent
         bytesSent = stats.bytesSent
         sentBitrateKbps = Double(stats.bytesSent) * 8 / seconds / 1000
+        targetBitrateKbps = stats.targetBitrate.map { Double($0) / 1000 }
+        videoStep = stats.videoStep
+        videoFramesSkipped = stats.videoFramesSkipped
+        transportFeedbackReceived = stats.transportFeedbackReceived
+        rembReceived = stats.rembReceived
+        lastRembKbps = stats.lastRembBitrate.map { Double($0) / 1000 }
         packetsRetransmitted = stats.packetsRetransmitted
         nacksReceived = stats.nacksReceived
         keyframeRequestsReceived = stats.keyframeRequestsReceived
@@ -114,7 +129,9 @@ struct CallMediaSummary: Codable, Sendable {
                 "frame after \(number(firstVideoFrameMs, 0)) ms, first audio after \(number(firstAudioFrameMs, 0)) ms",
             "  sent: \(videoFramesSent) video frames (\(keyframesSent) keyframes), \(audioFramesSent) audio frames, " +
                 "\(number(sentBitrateKbps, 0)) kbit/s; \(packetsRetransmitted) packets resent for \(nacksReceived) " +
-                "NACKs, \(keyframeRequestsReceived) keyframe requests",
+                "NACKs, \(keyframeRequestsReceived) keyframe requests" +
+                (targetBitrateKbps.map { "; congestion control: target \(number($0, 0)) kbit/s, " +
+                    "\(videoStep ?? "-"), \(videoFramesSkipped) pictures skipped" } ?? ""),
             "  received: video \(videoFramesReceived) frames, \(videoFramesDecoded) decoded, \(videoFramesDropped) " +
                 "dropped; audio \(audioFramesReceived) frames, \(audioFramesConcealed) concealed; " +
                 "\(number(receivedBitrateKbps, 0)) kbit/s; \(nacksSent) NACKs, \(plisSent) PLIs sent",
