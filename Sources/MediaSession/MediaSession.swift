@@ -303,7 +303,14 @@ public struct MediaSession {
     /// One decrypted RTCP compound packet: feedback about what we send or forward (NACK, PLI, FIR, report blocks)
     /// and the remote's sender reports. Anything that does not parse is ignored, as RFC 3550 §6.1 lets a receiver.
     public mutating func receiveRTCP(_ bytes: [UInt8], now: Instant) {
-        guard let compound = try? RTCPCompound(parsing: bytes[...]) else { return }
+        let compound: RTCPCompound
+        do {
+            compound = try RTCPCompound(parsing: bytes[...])
+        } catch {
+            stats.rtcpUnparsed += 1
+            stats.lastRTCPError = "\(error)"
+            return
+        }
         interval.packetSizeSeen(bytes.count)
         var relays: [RTCPPacket] = []
         for packet in compound.packets {

@@ -66,6 +66,9 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var transportFeedbackReceived = 0
     public var rembReceived = 0
     public var lastRembBitrate: Int?
+    /// RTCP compounds that did not parse (ignored, RFC 3550 §6.1), and why the last one did not.
+    public var rtcpUnparsed = 0
+    public var lastRTCPError: String?
     /// PLIs sent for our own decoding.
     public var plisSent = 0
     /// The fraction of our video the remote reported lost, last report (0...1).

@@ -132,4 +132,24 @@ enum PacketResultFixture {
         #expect(TransportFeedback(senderSSRC: SSRC(1), mediaSSRC: SSRC(2), feedbackPacketCount: 0,
                                   baseSequenceNumber: 0, arrivalTimesMicroseconds: [0, 9_000_000]) == nil)
     }
+
+    /// libwebrtc (Chromium) pads a feedback body to the next 32-bit word with 1-3 bytes and sets the P bit with a
+    /// count that is not a multiple of four (RFC 3550 §6.4.1 says it should be). Taken as sent, or every Chromium
+    /// feedback packet would be lost. This one: one packet received with a one-byte delta, then a one-byte pad.
+    @Test func feedbackPaddedAsLibwebrtcPadsItParses() throws {
+        let bytes: [UInt8] = [0xAF, 205, 0x00, 0x05,
+                              0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,  // sender and media SSRC
+                              0x00, 0x07, 0x00, 0x01,  // base sequence number 7, one packet
+                              0x00, 0x00, 0x00, 0x03,  // reference time 0, feedback packet count 3
+                              0x20, 0x01,  // run-length chunk: small delta, run of 1
+                              0x04,  // 1 ms after the reference time
+                              0x01]  // padding: the count byte alone
+        let compound = try RTCPCompound(parsing: bytes)
+        guard case let .transportFeedback(feedback) = compound.packets.first else {
+            Issue.record("not transport feedback: \(compound.packets)")
+            return
+        }
+        #expect(feedback.baseSequenceNumber == 7 && feedback.feedbackPacketCount == 3)
+        #expect(feedback.arrivalTimesMicroseconds == [1_000])
+    }
 }

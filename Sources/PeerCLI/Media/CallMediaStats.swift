@@ -20,6 +20,8 @@ struct CallMediaStats: Sendable {
     var transportFeedbackReceived = 0
     var rembReceived = 0
     var lastRembBitrate: Int?
+    var rtcpUnparsed = 0
+    var lastRTCPError: String?
     /// Round-trip time from the remote's receiver reports (RFC 3550 §6.4.1).
     var rttMs: Double?
     /// The fraction of our video the remote reported lost.
@@ -73,6 +75,8 @@ struct CallMediaStats: Sendable {
         transportFeedbackReceived = engine.transportFeedbackReceived
         rembReceived = engine.rembReceived
         lastRembBitrate = engine.lastRembBitrate
+        rtcpUnparsed = engine.rtcpUnparsed
+        lastRTCPError = engine.lastRTCPError
         rttMs = engine.roundTripMs
         fractionLost = engine.videoLossFraction ?? engine.remoteLossFraction
         nacksReceived = engine.nacksReceived

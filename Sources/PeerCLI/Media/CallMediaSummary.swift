@@ -37,6 +37,9 @@ struct CallMediaSummary: Codable, Sendable {
     var transportFeedbackReceived: Int
     var rembReceived: Int
     var lastRembKbps: Double?
+    /// RTCP compounds from the remote that did not parse, and why the last one did not.
+    var rtcpUnparsed: Int
+    var lastRTCPError: String?
     var packetsRetransmitted: Int
     var nacksReceived: Int
     var keyframeRequestsReceived: Int
@@ -93,6 +96,8 @@ struct CallMediaSummary: Codable, Sendable {
         transportFeedbackReceived = stats.transportFeedbackReceived
         rembReceived = stats.rembReceived
         lastRembKbps = stats.lastRembBitrate.map { Double($0) / 1000 }
+        rtcpUnparsed = stats.rtcpUnparsed
+        lastRTCPError = stats.lastRTCPError
         packetsRetransmitted = stats.packetsRetransmitted
         nacksReceived = stats.nacksReceived
         keyframeRequestsReceived = stats.keyframeRequestsReceived

@@ -77,8 +77,12 @@ public struct RTCPHeader: Equatable, Sendable {
         if header.padding {
             guard reader.isAtEnd else { throw .invalidPadding(count: Int(body.last ?? 0)) }
             // RFC 3550 §6.4.1: the count includes itself and "will be a multiple of four", which keeps every
-            // body word-aligned.
-            guard let count = body.last, count > 0, count % 4 == 0, Int(count) <= body.count else {
+            // body word-aligned. libwebrtc's transport-wide feedback does not keep to that: it pads its body to
+            // the next word with 1-3 bytes and says so (P bit, count 1-3). Taken for that packet type alone, or
+            // every Chromium feedback packet would be lost; anywhere else such padding is an error.
+            let isTransportFeedback = header.packetType == Self.transportFeedback && header.count == 15
+            guard let count = body.last, count > 0, count % 4 == 0 || isTransportFeedback,
+                  Int(count) <= body.count else {
                 throw .invalidPadding(count: Int(body.last ?? 0))
             }
             body = body.dropLast(Int(count))
