@@ -47,8 +47,9 @@ public struct MediaSession {
     private var nextReport: Instant?
     /// What the session counted so far.
     public private(set) var stats = MediaSessionStats()
-    /// What the encoders are asked for (nil: their own configuration).
+    /// What the video encoder is asked for (nil: its own configuration).
     public private(set) var videoTarget: VideoEncoderTarget?
+    /// What the audio encoder is asked for (nil: its own configuration).
     public private(set) var audioTarget: AudioEncoderTarget?
     /// The capture time of the last picture sent to the encoder, for `VideoEncoderTarget.maxFrameRate`.
     private var lastEncodedCapture: Instant?
