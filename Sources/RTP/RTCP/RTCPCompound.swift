@@ -25,8 +25,11 @@ public struct RTCPCompound: Equatable, Sendable {
         while !reader.isAtEnd {
             let (header, body) = try RTCPHeader.readPacket(from: &reader)
             if header.padding {
-                // readPacket checked that the padded packet is last and its count fits.
-                paddingLength = bytes.last ?? 0
+                // readPacket checked that the padded packet is last and its count fits. A count that is not a
+                // multiple of four is libwebrtc aligning a transport-wide feedback body: part of that packet's
+                // encoding (ours writes it as zeros), not padding of the compound.
+                let count = bytes.last ?? 0
+                paddingLength = count % 4 == 0 ? count : 0
             }
             packets.append(try RTCPPacket(header: header, body: body))
         }
