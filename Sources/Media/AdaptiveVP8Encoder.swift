@@ -16,7 +16,7 @@ public struct AdaptiveVP8Encoder {
     }
 
     /// The size pictures are encoded at after scaling by `divisor` (even, at least 16x16: I420 chroma is half).
-    public static func scaledSize(width: Int, height: Int, divisor: Int) -> (width: Int, height: Int) {
+    static func scaledSize(width: Int, height: Int, divisor: Int) -> (width: Int, height: Int) {
         guard divisor > 1 else { return (width, height) }
         return (max(width / divisor / 2 * 2, 16), max(height / divisor / 2 * 2, 16))
     }

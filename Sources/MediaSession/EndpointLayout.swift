@@ -103,9 +103,4 @@ public struct EndpointLayout: Sendable, Equatable {
         }
         self.init(outbound: outbound, inbound: inbound)
     }
-
-    /// Whether video (or audio) is sent.
-    public func sends(_ kind: MediaKind) -> Bool { outbound.contains { $0.kind == kind } }
-    /// Whether video (or audio) is received.
-    public func receives(_ kind: MediaKind) -> Bool { inbound.contains { $0.kind == kind } }
 }

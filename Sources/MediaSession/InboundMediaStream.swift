@@ -25,8 +25,6 @@ struct InboundMediaStream {
     private(set) var audioOrder = AudioReorderBuffer()
     private(set) var remoteSSRC: SSRC?
     private(set) var reception: ReceiverStatistics?
-    /// Complete frames handed to the decoder, and audio packets.
-    private(set) var framesReceived = 0
 
     init(layout: EndpointLayout.Inbound, sendsFeedback: Bool) {
         self.layout = layout
@@ -62,7 +60,6 @@ struct InboundMediaStream {
     private mutating func decodeAudio(_ packets: [RTPPacket]) -> Output {
         var output = Output()
         for packet in packets {
-            framesReceived += 1
             output.requests.append(.decodeAudio(AudioDecodeRequest(
                 sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, payload: Array(packet.payload))))
         }
@@ -104,7 +101,6 @@ struct InboundMediaStream {
         output.framesDropped = polled.dropped
         for (index, frame) in polled.frames.enumerated() {
             let timestamp = index < polled.frameTimestamps.count ? polled.frameTimestamps[index] : 0
-            framesReceived += 1
             output.requests.append(.decodeVideo(VideoDecodeRequest(frame: frame, rtpTimestamp: timestamp)))
         }
         if sendsFeedback, !polled.feedback.isEmpty {

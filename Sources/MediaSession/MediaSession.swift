@@ -120,12 +120,6 @@ public struct MediaSession {
     /// Pictures are not encoded while the pacer holds packets this old (see `submitVideo`).
     static let pushbackDelay: Duration = .milliseconds(100)
 
-    /// Sets what the encoders are asked for from the next frame on (congestion control calls this).
-    public mutating func setEncoderTargets(video: VideoEncoderTarget?, audio: AudioEncoderTarget?) {
-        videoTarget = video
-        audioTarget = audio
-    }
-
     /// A picture to send: asks the owner to encode it (`MediaEvent.encodeVideo`) at the current target, as a
     /// keyframe when one is owed. Refused (and counted) when no video is sent; skipped (and counted) when it comes
     /// sooner than the target frame rate allows.
@@ -135,7 +129,8 @@ public struct MediaSession {
             return
         }
         sourceWidth = frame.width
-        followRateControl(now: now)
+        startRateControl(now: now)
+        followRateControl()
         // An encoder that overshoots its target fills the pacer; new pictures wait until it drains, so the
         // delay stays short instead of the queue growing (libwebrtc's encoder pushback does the same).
         if let queued = rateControl?.queueDelay(now: now), queued > Self.pushbackDelay, !senders[index].keyframeOwed {
@@ -163,7 +158,8 @@ public struct MediaSession {
             stats.framesRefused += 1
             return
         }
-        followRateControl(now: now)
+        startRateControl(now: now)
+        followRateControl()
         outputs.append(.event(.encodeAudio(AudioEncodeRequest(frame: frame, target: audioTarget))))
     }
 
@@ -193,7 +189,7 @@ public struct MediaSession {
     private mutating func sendOwn(_ packet: RTPPacket, mid: Mid, kind: PacketKind, now: Instant) {
         stats.packetsSent += 1
         stats.bytesSent += packet.encodedSize
-        followRateControl(now: now)
+        startRateControl(now: now)
         guard rateControl != nil else {
             outputs.append(.rtp(mid: mid, packet: packet))
             return
@@ -202,12 +198,16 @@ public struct MediaSession {
         drainRateControl(now: now)
     }
 
-    /// Starts congestion control with the first frame (when the remote takes transport-wide sequence numbers)
-    /// and brings the encoder targets up to date.
-    private mutating func followRateControl(now: Instant) {
-        if rateControl == nil, let id = rateControlExtensionID {
-            rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
-        }
+    /// Starts congestion control with the first frame, when the remote takes transport-wide sequence numbers.
+    private mutating func startRateControl(now: Instant) {
+        guard rateControl == nil, let id = rateControlExtensionID else { return }
+        rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
+        followRateControl()
+    }
+
+    /// Brings the encoder targets and the statistics up to date with congestion control: after each of its inputs
+    /// (feedback, timers) and for each frame handed in (the source's size matters to the picture-size step).
+    private mutating func followRateControl() {
         guard let rateControl else { return }
         let targets = rateControl.targets(sourceWidth: sourceWidth)
         videoTarget = targets.video
@@ -225,7 +225,7 @@ public struct MediaSession {
             case let .padding(size, cluster):
                 guard let index = senders.firstIndex(where: { $0.layout.kind == .video }) else { continue }
                 var sent = 0
-                while sent < size, var padding = senders[index].latestAsRTX(now: now) {
+                while sent < size, var padding = senders[index].latestAsRTX() {
                     rateControl?.paddingSent(&padding, cluster: cluster, now: now)
                     sent += max(padding.encodedSize, 1)
                     stats.paddingPacketsSent += 1
@@ -339,7 +339,7 @@ public struct MediaSession {
             }
         }
         if !relays.isEmpty { send(relays) }
-        followRateControl(now: now)
+        followRateControl()
         drainRateControl(now: now)
     }
 
@@ -348,7 +348,7 @@ public struct MediaSession {
     public mutating func handleTimeout(now: Instant) {
         if let due = rateControl?.nextDeadline(), due <= now {
             rateControl?.handleTimeout(now: now)
-            followRateControl(now: now)
+            followRateControl()
             drainRateControl(now: now)
         }
         if let due = feedback?.nextDeadline(), due <= now {
@@ -379,16 +379,9 @@ public struct MediaSession {
 
     /// The earliest of the next report, the next NACK repeat and the jitter buffers' timers.
     public func nextDeadline() -> Instant? {
-        var deadline = nextReport
-        for stream in streams {
-            if let due = stream.nextNackDeadline() { deadline = deadline.map { min($0, due) } ?? due }
-        }
-        for receiver in receivers {
-            if let due = receiver.nextDeadline() { deadline = deadline.map { min($0, due) } ?? due }
-        }
-        for due in [rateControl?.nextDeadline(), feedback?.nextDeadline()].compactMap({ $0 }) {
-            deadline = deadline.map { min($0, due) } ?? due
-        }
+        var deadline = earliest(nextReport, rateControl?.nextDeadline(), feedback?.nextDeadline())
+        for stream in streams { deadline = earliest(deadline, stream.nextNackDeadline()) }
+        for receiver in receivers { deadline = earliest(deadline, receiver.nextDeadline()) }
         return deadline
     }
 
@@ -461,7 +454,7 @@ public struct MediaSession {
                 rateControl?.reportReceived(fractionLost: block.fractionLost, packets: 50, roundTrip: rtt, now: now)
             }
             guard let rtt else { continue }
-            stats.roundTripMs = Double(rtt.components.seconds) * 1000 + Double(rtt.components.attoseconds) / 1e15
+            stats.roundTripMs = rtt.milliseconds
             if let forwarded { streams[forwarded].roundTripMeasured(rtt) }
             for index in receivers.indices { receivers[index].roundTripMeasured(rtt) }
         }
@@ -521,15 +514,12 @@ public struct MediaSession {
 
     private mutating func refreshSourceStats() {
         var expected: UInt64 = 0, lost: Int64 = 0
-        if let wait = receivers.first(where: { $0.layout.kind == .video })?.videoWait {
-            stats.videoWaitMs = Double(wait.components.seconds) * 1000 + Double(wait.components.attoseconds) / 1e15
-        }
+        stats.videoWaitMs = receivers.first { $0.layout.kind == .video }?.videoWait?.milliseconds
         if let audio = receivers.first(where: { $0.layout.kind == .audio }) {
             stats.audioPacketsReordered = audio.audioOrder.reordered
             stats.audioPacketsLate = audio.audioOrder.late
             stats.audioGapsSkipped = audio.audioOrder.gapsSkipped
-            stats.audioReorderWaitMs = Double(audio.audioOrder.wait.components.attoseconds) / 1e15
-                + Double(audio.audioOrder.wait.components.seconds) * 1000
+            stats.audioReorderWaitMs = audio.audioOrder.wait.milliseconds
         }
         let receptions = streams.map { ($0.route.kind == .video, $0.reception) }
             + receivers.map { ($0.layout.kind == .video, $0.reception) }

@@ -80,7 +80,7 @@ struct OutboundMediaStream: Sendable {
 
     /// An RTX copy of the latest packet sent, as padding for a bandwidth probe (RTX carries a useful payload where
     /// padding-only packets would not); nil without RTX or before anything was sent.
-    mutating func latestAsRTX(now: Instant) -> RTPPacket? {
+    mutating func latestAsRTX() -> RTPPacket? {
         guard let sequence = lastSequenceNumber, let original = history.packet(sequenceNumber: sequence) else {
             return nil
         }

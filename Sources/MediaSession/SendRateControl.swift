@@ -28,8 +28,6 @@ struct SendRateControl {
     private let allocation = BitrateAllocation()
     private(set) var ladder = VideoLadder()
     private var released = OutputQueue<Release>()
-    /// The target the encoders were last given, to tell the owner when it changed.
-    private(set) var lastTarget: Int
 
     /// Rate control starting at `startBitrate`, stamping transport-wide sequence numbers with extension `id`.
     init(extensionID id: UInt8, startBitrate: Int, maxBitrate: Int, now: Instant) {
@@ -39,7 +37,6 @@ struct SendRateControl {
         controller = CongestionController(configuration: configuration, now: now)
         pacer = Pacer(pacingRate: controller.pacingRate)
         extensionID = id
-        lastTarget = controller.targetBitrate
         startProbes(now: now)
     }
 
@@ -68,12 +65,7 @@ struct SendRateControl {
     func queueDelay(now: Instant) -> Duration { pacer.oldestQueueTime(now: now) }
 
     /// The earliest of the pacer's and the controller's deadlines.
-    func nextDeadline() -> Instant? {
-        switch (pacer.nextDeadline(), controller.nextDeadline()) {
-        case let (a?, b?): return min(a, b)
-        case let (a, b): return a ?? b
-        }
-    }
+    func nextDeadline() -> Instant? { earliest(pacer.nextDeadline(), controller.nextDeadline()) }
 
     // MARK: Feedback
 
@@ -119,7 +111,6 @@ struct SendRateControl {
         pacer.setPacingRate(controller.pacingRate)
         startProbes(now: now)
         ladder.update(videoBitrate: allocation.split(target: controller.targetBitrate).video, now: now)
-        lastTarget = controller.targetBitrate
     }
 
     private mutating func startProbes(now: Instant) {

@@ -39,9 +39,7 @@ final class CallCodecs: Sendable {
         case .testPattern, .camera, .screen:
             _ = try VP8Encoder(VP8EncoderConfiguration(width: 64, height: 64, bitrate: configuration.videoBitrate))
             let bitrate = configuration.videoBitrate, frameRate = configuration.video.frameRate
-            var screen = false
-            if case .screen = configuration.video { screen = true }
-            let keepsResolution = screen
+            let keepsResolution = if case .screen = configuration.video { true } else { false }
             videoEncoder = CodecWorker(name: "linkup VP8 encoder", capacity: Self.videoEncodeQueue,
                                        makeState: {
                                            VideoEncodeState(bitrate: bitrate, frameRate: frameRate,
