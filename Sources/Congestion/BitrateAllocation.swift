@@ -14,6 +14,14 @@ public struct BitrateAllocation: Sendable, Equatable {
     public var videoMin = 30_000
     /// The video encoder's ceiling, bit/s.
     public var videoMax = 2_500_000
+    /// Bytes each packet costs on the path besides the codec's payload (RTP header and extensions, SRTP tag,
+    /// UDP and IP headers), when the target counts them (the controller is fed whole packet sizes): the codecs
+    /// then get what is left. At 50 Opus packets a second this is most of a low-rate call's audio budget again.
+    public var packetOverhead = 0
+    /// Opus packets per second (20 ms frames), for the audio stream's overhead.
+    public var audioPacketsPerSecond = 50
+    /// A full video packet's payload, bytes: video's overhead is `packetOverhead` per this much payload.
+    public var videoPacketPayload = 1_100
 
     /// The default split.
     public init() {}
@@ -21,7 +29,8 @@ public struct BitrateAllocation: Sendable, Equatable {
     /// The audio and video bitrates (bit/s) for `target`.
     public func split(target: Int) -> (audio: Int, video: Int) {
         let audio = min(max(Int(Double(target) * audioShare), audioMin), audioMax)
-        let rest = max(target - audio, 0)
+        let audioOverhead = audioPacketsPerSecond * packetOverhead * 8
+        let rest = max(target - audio - audioOverhead, 0) * videoPacketPayload / (videoPacketPayload + packetOverhead)
         let video = rest < videoMin ? 0 : min(rest, videoMax)
         return (audio, video)
     }

@@ -36,6 +36,7 @@ public struct AdaptiveVP8Encoder {
         if encoder?.configuration.width != picture.width || encoder?.configuration.height != picture.height {
             var settings = VP8EncoderConfiguration(width: picture.width, height: picture.height, bitrate: wanted)
             settings.frameRate = frameRate
+            settings.dropFrameThreshold = 30
             encoder = try? VP8Encoder(settings)
             currentBitrate = wanted
             force = true

@@ -8,6 +8,9 @@ public struct TestPatternSource: Sendable {
     public let width: Int
     /// Picture height in pixels.
     public let height: Int
+    /// Whether each picture carries a patch of fresh noise (a quarter of the width and height, right of centre):
+    /// the plain pattern compresses to about 0.6 Mbit/s at 640x480, too little to load a congested link.
+    public let noise: Bool
     // BT.601 limited-range Y, Cb, Cr of the eight classic bars: white, yellow, cyan, green, magenta, red, blue, black.
     private static let bars: [(UInt8, UInt8, UInt8)] = [
         (235, 128, 128), (210, 16, 146), (170, 166, 16), (145, 54, 34),
@@ -20,12 +23,13 @@ public struct TestPatternSource: Sendable {
 
     /// A source for `width` x `height` pictures; the width must be even and at least 128 (room for the code's
     /// 8-bit marker), the height at least the code's rows plus 16.
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, noise: Bool = false) {
         precondition(width >= 128 && width % 2 == 0 && height % 2 == 0, "test pattern needs an even size >= 128 wide")
         let codeRows = TestPatternCode.rows(width: width) ?? 0
         precondition(height >= codeRows * TestPatternCode.blockSize + 16, "test pattern too short for its code")
         self.width = width
         self.height = height
+        self.noise = noise
     }
 
     /// Rows at the top taken by the code.
@@ -35,6 +39,7 @@ public struct TestPatternSource: Sendable {
     public func frame(number: UInt32, captureTime: Instant) -> VideoFrame {
         var frame = VideoFrame(width: width, height: height, luma: TestPatternCode.black, captureTime: captureTime)
         drawBarsAndRamp(into: &frame, number: Int(number % 1_000_000))
+        if noise { drawNoise(into: &frame, number: number) }
         drawCode(into: &frame, number: number, captureTime: captureTime)
         return frame
     }
@@ -68,6 +73,30 @@ public struct TestPatternSource: Sendable {
         for row in top / 2..<rampTop / 2 {
             Self.copy(barU, into: &frame.u, at: row * frame.strideU)
             Self.copy(barV, into: &frame.v, at: row * frame.strideV)
+        }
+    }
+
+    /// Luma noise that depends only on the frame number (xorshift seeded with it), so a receiver regenerates the
+    /// same picture for PSNR.
+    private func drawNoise(into frame: inout VideoFrame, number: UInt32) {
+        let patchWidth = width / 4 & ~1, patchHeight = height / 4 & ~1
+        let left = width * 5 / 8 & ~1, top = (height - patchHeight) / 2 & ~1
+        var state = UInt64(number) &* 0x9E37_79B9_7F4A_7C15 | 1
+        let rowStride = frame.strideY
+        frame.y.withUnsafeMutableBufferPointer { plane in
+            for row in top..<top + patchHeight {
+                let start = row * rowStride + left
+                for x in stride(from: 0, to: patchWidth, by: 8) {
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    var bits = state
+                    for i in 0..<min(8, patchWidth - x) {
+                        plane[start + x + i] = UInt8(16 + Int(bits & 0xFF) * 219 / 255)
+                        bits >>= 8
+                    }
+                }
+            }
         }
     }
 

@@ -23,6 +23,10 @@ public struct VP8EncoderConfiguration: Sendable, Equatable {
     public var threads: Int = 1
     /// Whether to set g_error_resilient.
     public var errorResilient: Bool = true
+    /// How empty libvpx's rate buffer may get, in percent, before it drops a picture rather than overshoot
+    /// (rc_dropframe_thresh; 0 never drops). A live call wants drops (libwebrtc uses 30): at its highest quantizer
+    /// a busy picture costs more than the target allows, and the excess would queue on a narrow link.
+    public var dropFrameThreshold: Int = 0
 
     /// A configuration for `width` x `height` at `bitrate` bits per second with realtime defaults.
     public init(width: Int, height: Int, bitrate: Int) {
@@ -90,7 +94,7 @@ public final class VP8Encoder {
         config.rc_buf_initial_sz = 500
         config.rc_buf_optimal_sz = 600
         config.rc_buf_sz = 1000
-        config.rc_dropframe_thresh = 0
+        config.rc_dropframe_thresh = UInt32(clamping: max(0, min(100, configuration.dropFrameThreshold)))
         config.rc_resize_allowed = 0
         config.kf_mode = VPX_KF_AUTO
         config.kf_min_dist = 0

@@ -214,6 +214,9 @@ public struct MediaSession {
         audioTarget = targets.audio
         stats.targetBitrate = rateControl.controller.targetBitrate
         stats.videoStep = rateControl.ladder.current.description
+        stats.delayBasedEstimate = rateControl.controller.delayBasedEstimate
+        stats.lossBasedEstimate = rateControl.controller.lossBasedEstimate
+        stats.bandwidthUsage = "\(rateControl.controller.bandwidthUsage)"
     }
 
     /// Sends what the pacer released; padding for a probe is an RTX copy of our latest video packet.

@@ -71,6 +71,12 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var targetBitrate: Int?
     /// The picture size and frame rate that target allows (`VideoLadder`), as "WxH@fps".
     public var videoStep: String?
+    /// The delay-based (trendline) and loss-based estimates the target is the smaller of, in bits per second.
+    public var delayBasedEstimate: Int?
+    /// See `delayBasedEstimate`.
+    public var lossBasedEstimate: Int?
+    /// The overuse detector's last verdict (normal, overusing, underusing).
+    public var bandwidthUsage: String?
     /// Padding packets (RTX copies) sent to probe the path.
     public var paddingPacketsSent = 0
     /// Transport-wide feedback packets we sent about what we receive.

@@ -61,10 +61,14 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Audio with --send-media: tone[:HZ], file:PATH.ogg, echo, none.")
     var audio: AudioSourceSpec = .tone(frequency: 440)
 
+    @Flag(help: ArgumentHelp("Report every decoded video frame (decode time on the host's monotonic clock, latency, "
+                             + "PSNR) in the media summary, for benchmarks; receives media even without --send-media."))
+    var frameTimeline = false
+
     @OptionGroup(title: "STUN and TURN") var iceOptions: ICEServerCommandOptions
 
     /// Real media (CallMedia) rather than raw packets.
-    var mediaMode: Bool { sendMedia || record != nil }
+    var mediaMode: Bool { sendMedia || record != nil || frameTimeline }
 
     func validate() throws {
         if offer && answer { throw ValidationError("choose one of --offer and --answer") }
@@ -123,6 +127,7 @@ struct ProbeCommand: AsyncParsableCommand {
         if mediaMode {
             var settings = CallMediaConfiguration(video: sendMedia ? try video.mediaSource() : .none,
                                                   audio: sendMedia ? try audio.mediaSource() : .none)
+            settings.keepsFrameTimeline = frameTimeline
             if let record {
                 try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true)
                 settings.recording = .init(directory: record, name: "remote")
@@ -188,7 +193,27 @@ struct ProbeCommand: AsyncParsableCommand {
         if let media {
             let end = RuntimeClock.now() + .milliseconds(Int64(mediaSeconds * 1000))
             // Half a second more of receiving after sending stops, for frames in flight.
+            // With --frame-timeline, the sender's congestion control every 250 ms, for the benchmark's story.
+            let sampler = !frameTimeline ? nil : Task {
+                var samples: [SendRateSample] = []
+                while !Task.isCancelled {
+                    let s = await media.engineStats
+                    samples.append(SendRateSample(at: Double(RuntimeClock.now().nanoseconds) / 1e9,
+                                                  bytesSent: s.bytesSent, target: s.targetBitrate,
+                                                  delayBased: s.delayBasedEstimate, lossBased: s.lossBasedEstimate,
+                                                  usage: s.bandwidthUsage, step: s.videoStep,
+                                                  skipped: s.framesSkipped, paddingPackets: s.paddingPacketsSent,
+                                                  packetsResent: s.packetsResent, rttMs: s.roundTripMs))
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+                return samples
+            }
             await media.run(until: end + .milliseconds(500), sendingUntil: end)
+            if let sampler {
+                sampler.cancel()
+                let samples = try JSONSerialization.jsonObject(with: JSONEncoder().encode(await sampler.value))
+                emit(["type": "sendTimeline", "samples": samples])
+            }
             let summary = await media.stop()
             log(summary.text)
             let data = try JSONEncoder().encode(summary)

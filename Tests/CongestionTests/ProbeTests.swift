@@ -29,6 +29,21 @@ import Wire
         #expect(none == nil)
     }
 
+    /// A path narrower than the maximum still delivers 70% of a probe capped there: the probe must not repeat
+    /// on each result (it did, twice a second, and its padding filled a 2 Mbit/s link's queue).
+    @Test func exponentialProbingStopsOnceCappedAtTheMaximum() {
+        var controller = ProbeController(maxBitrate: 2_500_000)
+        controller.start(startBitrate: 300_000, now: .zero)
+        let clusters = [controller.pollProbe(), controller.pollProbe()].compactMap { $0 }
+        controller.probeResult(clusterID: clusters[1].id, bitrate: 1_700_000, now: .milliseconds(200))
+        let capped = controller.pollProbe()
+        #expect(capped?.bitrate == 2_500_000)
+        // 2 Mbit/s through a 2 Mbit/s path is 80% of the capped probe: exponential probing is over anyway.
+        controller.probeResult(clusterID: capped?.id ?? 0, bitrate: 2_000_000, now: .milliseconds(400))
+        let again = controller.pollProbe()
+        #expect(again == nil)
+    }
+
     @Test func periodicProbesInALRAndAfterAQuietPeriod() throws {
         var controller = ProbeController(maxBitrate: 10_000_000)
         controller.start(startBitrate: 300_000, now: .zero)

@@ -36,7 +36,8 @@ class Probe:
     async def start(self):
         self.process = await asyncio.create_subprocess_exec(
             *self.prefix, linkup_binary(), "probe", *self.arguments,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            limit=16 * 1024 * 1024)  # a --frame-timeline summary is one long line
         return self
 
     async def read(self, expected_type: str, timeout: float = 20.0) -> dict:

@@ -6,13 +6,13 @@ frames decoded (5%), latency p95 2.2 and 5.0 s, about 40% of the packets lost.
 Addresses are TEST-NET-1 (RFC 5737), inside namespaces this module creates and removes; no link joins the host."""
 
 import asyncio
-import secrets
 import shutil
 import subprocess
 
 import pytest
 
 from linkup_probe import Probe
+from shaped_link import ADDRESSES, ShapedLink
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("ip") is None or shutil.which("tc") is None, reason="iproute2 is not installed"),
@@ -20,47 +20,7 @@ pytestmark = [
                        reason="namespaces need root"),
 ]
 
-ADDRESSES = ("192.0.2.1", "192.0.2.2")
 SECONDS = 15
-
-
-def sh(*argv):
-    subprocess.run(argv, check=True, capture_output=True, text=True)
-
-
-class ShapedLink:
-    """Namespaces `lu-sa-<id>` and `lu-sb-<id>` with veth ends `left` and `right`, each end's egress shaped to `rate`."""
-
-    def __init__(self, rate: str):
-        suffix = secrets.token_hex(3)
-        self.namespaces = (f"lu-sa-{suffix}", f"lu-sb-{suffix}")
-        self.rate = rate
-
-    def __enter__(self):
-        a, b = self.namespaces
-        for ns in self.namespaces:
-            sh("ip", "netns", "add", ns)
-        try:
-            # Made inside the first namespace, its peer moved straight into the second: nothing touches the host's.
-            sh("ip", "-n", a, "link", "add", "left", "type", "veth", "peer", "name", "right", "netns", b)
-            for ns, dev, address in ((a, "left", ADDRESSES[0]), (b, "right", ADDRESSES[1])):
-                sh("ip", "-n", ns, "addr", "add", f"{address}/24", "dev", dev)
-                sh("ip", "-n", ns, "link", "set", dev, "up")
-                sh("ip", "-n", ns, "link", "set", "lo", "up")
-                # A 400 ms queue, as a home router's: what does not fit is dropped.
-                sh("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate", self.rate,
-                   "burst", "4kb", "latency", "400ms")
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        for ns in self.namespaces:
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-
-    def prefix(self, index):
-        return ("ip", "netns", "exec", self.namespaces[index])
 
 
 async def call(link: ShapedLink):

@@ -2,8 +2,9 @@ import ArgumentParser
 
 /// Where a call's outgoing video comes from (`--video`).
 enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, Equatable {
-    /// The synthetic test pattern (frame number and capture time in the picture), optionally `testsrc:WxH@fps`.
-    case testPattern(width: Int, height: Int, fps: Int)
+    /// The synthetic test pattern (frame number and capture time in the picture), optionally `testsrc:WxH@fps`,
+    /// with a noise patch for `testsrc:WxH@fps+noise`.
+    case testPattern(width: Int, height: Int, fps: Int, noise: Bool = false)
     /// A VP8 IVF file, looped.
     case ivfFile(String)
     /// A V4L2 camera, e.g. `v4l2:/dev/video0`.
@@ -29,7 +30,7 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
         case "testsrc":
             guard let rest else { self = .testPattern(width: 640, height: 480, fps: 30); return }
             guard let format = VideoFormat(argument: rest) else { return nil }
-            self = .testPattern(width: format.width, height: format.height, fps: format.fps)
+            self = .testPattern(width: format.width, height: format.height, fps: format.fps, noise: format.noise)
         case "file":
             guard let rest, !rest.isEmpty else { return nil }
             self = .ivfFile(rest)
@@ -67,7 +68,7 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
 
     var description: String {
         switch self {
-        case let .testPattern(width, height, fps): return "testsrc:\(width)x\(height)@\(fps)"
+        case let .testPattern(width, height, fps, noise): return "testsrc:\(width)x\(height)@\(fps)" + (noise ? "+noise" : "")
         case let .ivfFile(path): return "file:\(path)"
         case let .camera(path): return "v4l2:\(path)"
         case let .screen(display, fps): return "screen" + (display.map { ":\($0)" } ?? "") + "@\(fps)"
@@ -131,7 +132,8 @@ extension VideoSourceSpec {
     /// The media endpoint's source for this spec (a camera at 640x480@30, or the nearest it offers).
     func mediaSource() throws -> CallMediaConfiguration.VideoSource {
         switch self {
-        case let .testPattern(width, height, fps): return .testPattern(VideoFormat(width: width, height: height, fps: fps))
+        case let .testPattern(width, height, fps, noise):
+            return .testPattern(VideoFormat(width: width, height: height, fps: fps, noise: noise))
         case let .ivfFile(path): return .ivf(path: path)
         case .echo: return .echo
         case .none: return .none

@@ -15,7 +15,7 @@ enum ReplayProgramBuilder {
         let videoFrames: [ReplayProgram.VideoFrame]
         var loop: Duration = .seconds(seconds)
         switch video {
-        case let .testPattern(width, height, fps):
+        case let .testPattern(width, height, fps, _):
             videoFrames = try encodedPattern(width: width, height: height, fps: fps, bitrate: videoBitrate,
                                              frames: fps * seconds)
         case let .ivfFile(path):

@@ -35,6 +35,7 @@ final class CallCodecs: Sendable {
         _ = try VP8Decoder()  // fails here, with libvpx's sentence, rather than on a codec thread
         _ = try OpusDecoder(channels: 1)
         let measurements = self.measurements
+        if configuration.keepsFrameTimeline { measurements.withLock { $0.frameTimeline = [] } }
         switch configuration.video {
         case .testPattern, .camera, .screen:
             _ = try VP8Encoder(VP8EncoderConfiguration(width: 64, height: 64, bitrate: configuration.videoBitrate))

@@ -129,6 +129,11 @@ actor CallMedia {
 
     // MARK: Results
 
+    /// The engine's own counters.
+    var engineStats: MediaSessionStats {
+        get async { await call.stats() ?? MediaSessionStats() }
+    }
+
     /// The engine's counters with the codecs' measurements.
     var stats: CallMediaStats {
         get async {

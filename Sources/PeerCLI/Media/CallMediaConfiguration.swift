@@ -55,6 +55,8 @@ struct CallMediaConfiguration: Sendable {
     /// How often sender and receiver reports go out (RFC 3550 §6.2 suggests about 5 s for real calls; a short
     /// interval gives RTT and A/V sync quickly).
     var reportInterval: Duration = .seconds(1)
+    /// Whether every decoded frame is kept for the summary (`linkup probe --frame-timeline`, benchmarks).
+    var keepsFrameTimeline = false
     /// A person's devices: the window, the speaker, mute and echo cancellation (`linkup call`).
     var taps = CallMediaTaps()
 

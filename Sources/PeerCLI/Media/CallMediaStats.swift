@@ -41,6 +41,8 @@ struct CallMediaStats: Sendable {
     var psnrSum = 0.0
     var psnrCount = 0
     var latenciesMs: [Double] = []
+    /// Every decoded frame, when the configuration kept them.
+    var frameTimeline: [DecodedFrameSample]?
     var audioFramesReceived = 0
     /// Audio frames filled in for lost packets (in-band FEC or concealment).
     var audioFramesConcealed = 0
@@ -89,6 +91,7 @@ struct CallMediaStats: Sendable {
         psnrSum = measured.psnrSum
         psnrCount = measured.psnrCount
         latenciesMs = measured.latenciesMs
+        frameTimeline = measured.frameTimeline
         audioFramesReceived = measured.audioFramesDecoded
         audioFramesConcealed = measured.audioFramesConcealed
         audioPacketsLate = measured.audioPacketsLate

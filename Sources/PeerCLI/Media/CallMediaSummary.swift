@@ -63,6 +63,8 @@ struct CallMediaSummary: Codable, Sendable {
     var psnrDb: Double?
     var latencyP50Ms: Double?
     var latencyP95Ms: Double?
+    /// Every decoded frame (`--frame-timeline` only; absent from the JSON otherwise).
+    var frameTimeline: [DecodedFrameSample]?
     /// Of received audio, when the remote's tone is known.
     var audioSnrDb: Double?
 
@@ -118,6 +120,7 @@ struct CallMediaSummary: Codable, Sendable {
         psnrDb = stats.averagePSNR
         latencyP50Ms = stats.latencyPercentile(0.5)
         latencyP95Ms = stats.latencyPercentile(0.95)
+        frameTimeline = stats.frameTimeline
         audioSnrDb = stats.averageSNR
         rttMs = stats.rttMs
         remoteReportedLoss = stats.fractionLost

@@ -22,6 +22,9 @@ struct MediaMeasurements: Sendable {
     var firstVideoDecodedAt: Instant?
     var firstAudioDecodedAt: Instant?
     var sync = AVSyncEstimator()
+    /// Every decoded frame, kept only when asked for (`CallMediaConfiguration.keepsFrameTimeline`): an hour of
+    /// 30 fps is 2.6 MB, too much for every call of a bot.
+    var frameTimeline: [DecodedFrameSample]?
 
     /// One decoded (or undecodable) video frame.
     mutating func videoDecoded(_ outcome: VideoDecodeOutcome, ntp: NTPClock) {
@@ -35,6 +38,8 @@ struct MediaMeasurements: Sendable {
             psnrSum += psnr
             psnrCount += 1
         }
+        frameTimeline?.append(DecodedFrameSample(at: Double(outcome.decodedAt.nanoseconds) / 1e9,
+                                                 latencyMs: outcome.latencyMs, psnr: outcome.psnr))
     }
 
     /// A sender report of the remote, for A/V sync.

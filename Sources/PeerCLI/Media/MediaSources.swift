@@ -79,7 +79,7 @@ final class MediaSources: Sendable {
     func videoLoop(until end: Instant?) async {
         switch configuration.video {
         case let .testPattern(format):
-            let pattern = TestPatternSource(width: format.width, height: format.height)
+            let pattern = TestPatternSource(width: format.width, height: format.height, noise: format.noise)
             await paced(every: .nanoseconds(1_000_000_000 / Int64(max(format.fps, 1))), until: end) { number, _ in
                 submit(pattern.frame(number: UInt32(truncatingIfNeeded: number), captureTime: RuntimeClock.now()))
             }
