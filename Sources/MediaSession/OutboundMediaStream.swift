@@ -87,6 +87,13 @@ struct OutboundMediaStream: Sendable {
         return history.wrap(original)
     }
 
+    /// Bounds resends under congestion control: at most `bytesPerSecond`, and one packet not again within
+    /// `minInterval` (a round trip: a repeated NACK may have crossed our first resend).
+    mutating func limitResends(bytesPerSecond: Int, minInterval: Duration) {
+        history.maxResendBytesPerSecond = bytesPerSecond
+        history.minResendInterval = minInterval
+    }
+
     /// The packets to resend for a NACK, from the history (RTX-wrapped when negotiated).
     mutating func resend(for nack: GenericNack, now: Instant) -> [RTPPacket] {
         history.handle(nack, now: now)
