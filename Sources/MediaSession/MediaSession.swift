@@ -214,10 +214,10 @@ public struct MediaSession {
         audioTarget = targets.audio
         stats.targetBitrate = rateControl.controller.targetBitrate
         stats.videoStep = rateControl.ladder.current.description
-        // Resends share the link with the media: at most a quarter of the target (a fixed 2 Mbit/s budget let a
-        // burst of NACKs after a drop to 0.5 Mbit/s resend 4x the link's rate and keep the loss going), and not
-        // twice within a round trip.
-        let resendBudget = max(rateControl.controller.targetBitrate / 8 / 4, 8_000)
+        // Resends share the link with the media: at most the target's rate (libwebrtc's limit too; a fixed 2 Mbit/s
+        // budget let a burst of NACKs after a drop to 0.5 Mbit/s resend 4x the link's rate and keep the loss
+        // going), and not twice within a round trip.
+        let resendBudget = max(rateControl.controller.targetBitrate / 8, 8_000)
         let resendInterval = max(rateControl.controller.rtt, .milliseconds(10))
         for index in senders.indices {
             senders[index].limitResends(bytesPerSecond: resendBudget, minInterval: resendInterval)
