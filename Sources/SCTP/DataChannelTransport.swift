@@ -61,7 +61,13 @@ public struct DataChannelTransport {
     /// The next packet to send or event to report; nil when drained.
     public mutating func pollOutput() -> DataChannelOutput? {
         if let event = output.next() { return .event(event) }
-        if let packet = association.pollTransmit() { return .transmit(packet) }
+        if let packet = association.pollTransmit() {
+            // Building a packet can abandon expired messages or hand the last queued message of a closing stream
+            // its TSN: their consequences (buffered amounts, a reset request) are picked up here.
+            association.afterInput(now: association.lastNow)
+            drainAssociation(now: association.lastNow)
+            return .transmit(packet)
+        }
         return nil
     }
 

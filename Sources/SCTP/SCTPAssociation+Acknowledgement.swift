@@ -30,9 +30,16 @@ extension SCTPAssociation {
 
         // Gap blocks: chunks reported received beyond the cumulative ack.
         var highestNewlyAcked: UInt32?
-        for block in sack.gapBlocks where block.start <= block.end && block.start > 0 {
-            var tsn = cumulative &+ UInt32(block.start)
-            let end = cumulative &+ UInt32(block.end)
+        // Blocks must ascend without overlapping and lie within what was sent; others are ignored, which also
+        // bounds the work a hostile SACK can cause to one pass over the outstanding window.
+        let sentBeyond = Int(sent.endTSN &- cumulative) - 1
+        var previousEnd = 0
+        for block in sack.gapBlocks {
+            let start = Int(block.start), end = min(Int(block.end), sentBeyond)
+            guard start > previousEnd, start <= end else { continue }
+            previousEnd = end
+            var tsn = cumulative &+ UInt32(start)
+            let end32 = cumulative &+ UInt32(end)
             while true {
                 if let index = sent.index(of: tsn) {
                     switch sent[index].state {
@@ -45,7 +52,7 @@ extension SCTPAssociation {
                     case .gapAcked, .abandoned: break
                     }
                 }
-                if tsn == end { break }
+                if tsn == end32 { break }
                 tsn &+= 1
             }
         }

@@ -20,6 +20,9 @@ extension SCTPAssociation {
             sackNow = true
             return
         }
+        // A TSN implausibly far ahead (beyond any window the peer could have been granted) is dropped, which
+        // bounds the gap bookkeeping a hostile peer can cause.
+        guard chunk.tsn &- received.cumulative <= 1 << 20 else { return }
         guard received.insert(chunk.tsn) else {
             statistics.duplicateTSNsReceived += 1
             sackNow = true  // §6.7: duplicates are reported at once.

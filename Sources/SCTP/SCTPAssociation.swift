@@ -183,6 +183,7 @@ public struct SCTPAssociation {
             if resetInFlight != nil { resetRequestNeeded = true }
         }
         if let deadline = heartbeatDeadline, deadline <= now { heartbeatExpired(now: now) }
+        afterInput(now: now)
     }
 
     /// Ends the association with an event, stopping every timer.
@@ -216,6 +217,8 @@ public struct SCTPAssociation {
     mutating func releaseBuffered(_ bytes: Int, stream: UInt16) {
         guard bytes > 0 else { return }
         let remaining = (bufferedPerStream[stream] ?? 0) - bytes
+        // Each chunk is released once (acknowledged or abandoned, never both): debug builds check it.
+        assert(remaining >= 0, "buffered amount of stream \(stream) released twice")
         bufferedPerStream[stream] = remaining > 0 ? remaining : nil
         decreasedStreams.append(stream)
     }
