@@ -25,6 +25,7 @@ extension SCTPAssociation {
     private mutating func sendInit(now: Instant) {
         enqueuePacket(tag: 0, [.initiation(initChunk(cookie: nil))])
         t1Deadline = now + t1Timeout
+        t1Sent = now
     }
 
     /// Encodes `chunks` as one packet now, outside the lazy bundling (handshake packets).
@@ -53,6 +54,9 @@ extension SCTPAssociation {
     /// duplicate and is discarded (§5.2.3).
     mutating func receiveInitAck(_ chunk: InitChunk, now: Instant) {
         guard state == .cookieWait, chunk.initiateTag != 0, let cookie = chunk.stateCookie else { return }
+        // The handshake gives the first round-trip sample (Karn's rule: only from an INIT sent once), so the
+        // COOKIE ECHO and the first data are not stuck with RTO.Initial on a fast path.
+        if t1Attempts == 0, let sent = t1Sent, sent <= now { rto.addSample(now - sent) }
         adoptPeer(tag: chunk.initiateTag, initialTSN: chunk.initialTSN, window: chunk.advertisedReceiverWindow,
                   inboundStreams: chunk.inboundStreams, forwardTSN: chunk.supportsForwardTSN,
                   reconfig: chunk.supportsReconfig)
@@ -67,6 +71,7 @@ extension SCTPAssociation {
         guard let cookieEcho else { return }
         enqueuePacket(tag: peerTag, [.cookieEcho(cookie: cookieEcho[...])])
         t1Deadline = now + t1Timeout
+        t1Sent = now
     }
 
     /// COOKIE ECHO: a valid, fresh cookie naming our tag establishes the association from its contents (§5.1 D,
@@ -93,6 +98,7 @@ extension SCTPAssociation {
     /// COOKIE ACK: in COOKIE-ECHOED the handshake is done (§5.1 E).
     mutating func receiveCookieAck(now: Instant) {
         guard state == .cookieEchoed else { return }
+        if t1Attempts == 0, let sent = t1Sent, sent <= now { rto.addSample(now - sent) }
         establish(now: now)
     }
 

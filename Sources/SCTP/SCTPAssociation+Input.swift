@@ -7,7 +7,10 @@ extension SCTPAssociation {
     /// and counted; nothing a peer sends can trap.
     public mutating func handle(packet: ArraySlice<UInt8>, now: Instant) {
         lastNow = now
-        guard state != .terminated else { return }
+        guard state != .terminated else {
+            answerAfterTermination(packet)
+            return
+        }
         guard let header = try? SCTPCommonHeader(parsing: packet, verifyChecksum: true),
               packet.count >= SCTPPacket.headerSize + 4 else {
             statistics.packetsDropped += 1
@@ -43,6 +46,16 @@ extension SCTPAssociation {
         performDeferredResetIfReady()
         progressShutdown(now: now)
         flushDecreasedStreams()
+    }
+
+    /// §8.4 item 5: a SHUTDOWN ACK arriving after we finished (our SHUTDOWN COMPLETE was lost) is answered with a
+    /// SHUTDOWN COMPLETE with the T bit, so the peer does not time out.
+    private mutating func answerAfterTermination(_ packet: ArraySlice<UInt8>) {
+        guard peerTag != 0, packet.count >= SCTPPacket.headerSize + 4,
+              packet[packet.startIndex + SCTPPacket.headerSize] == SCTPChunk.Kind.shutdownAck,
+              let header = try? SCTPCommonHeader(parsing: packet, verifyChecksum: true),
+              header.verificationTag == localTag else { return }
+        enqueuePacket(tag: localTag, [.shutdownComplete(tagReflected: true)])
     }
 
     /// RFC 9260 §8.5 and §8.5.1: which verification tag a packet must carry depends on its first chunk.

@@ -53,6 +53,7 @@ public struct SCTPAssociation {
     var t1Deadline: Instant?
     var t1Attempts = 0
     var t1Timeout: Duration = .zero
+    var t1Sent: Instant?
     var t3Deadline: Instant?
     var t2Deadline: Instant?
     var t2Attempts = 0
