@@ -23,7 +23,8 @@ struct RetransmissionTimeout {
 
     /// Folds in one round-trip sample (§6.3.1 C2, C3).
     mutating func addSample(_ sample: Duration) {
-        let rtt = max(sample.wholeNanoseconds, 0)
+        // Samples are clamped to [0, 60 s] so that no input can overflow the arithmetic below.
+        let rtt = min(max(sample.wholeNanoseconds, 0), 60_000_000_000)
         if let srtt {
             rttvar = (3 * rttvar + abs(srtt - rtt)) / 4
             self.srtt = (7 * srtt + rtt) / 8

@@ -78,7 +78,7 @@ extension SCTPAssociation {
     /// §5.2.4 cases B and D); a repeat after establishment is answered again, as the COOKIE ACK may have been lost.
     mutating func receiveCookieEcho(_ bytes: ArraySlice<UInt8>, now: Instant) {
         guard let cookie = StateCookie(verifying: bytes, key: cookieKey), cookie.localTag == localTag,
-              now - cookie.created <= configuration.cookieLifetime, cookie.created <= now else { return }
+              cookie.created <= now, now - cookie.created <= configuration.cookieLifetime else { return }
         switch state {
         case .closed, .cookieWait, .cookieEchoed:
             adoptPeer(tag: cookie.peerTag, initialTSN: cookie.peerInitialTSN, window: cookie.peerReceiveWindow,
@@ -168,8 +168,11 @@ extension SCTPAssociation {
     mutating func receiveHeartbeatAck(_ info: ArraySlice<UInt8>, now: Instant) {
         var reader = ByteReader(info)
         guard (try? reader.u16()) == 1, (try? reader.u16()) == 12, let sent = try? reader.u64() else { return }
-        let sentAt = Instant(nanoseconds: Int64(bitPattern: sent))
-        guard sentAt <= now else { return }
-        rto.addSample(now - sentAt)
+        // The echoed time is the peer's to forge: it gives a sample only if we send heartbeats and it lies within
+        // one interval plus RTO.Max before now.
+        guard let interval = configuration.heartbeatInterval else { return }
+        let (elapsed, overflow) = now.nanoseconds.subtractingReportingOverflow(Int64(bitPattern: sent))
+        guard !overflow, elapsed >= 0, elapsed < (interval + configuration.rtoMax).wholeNanoseconds else { return }
+        rto.addSample(.nanoseconds(elapsed))
     }
 }

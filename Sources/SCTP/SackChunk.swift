@@ -61,7 +61,8 @@ public struct SackChunk: Equatable, Sendable {
         let gapCount = Int(try reader.u16())
         let duplicateCount = Int(try reader.u16())
         guard reader.remaining >= gapCount * 4 + duplicateCount * 4 else {
-            throw .invalidLength("SACK lists \(gapCount) gaps and \(duplicateCount) duplicates in \(reader.remaining) bytes")
+            throw .invalidLength(
+                "SACK lists \(gapCount) gaps and \(duplicateCount) duplicates in \(reader.remaining) bytes")
         }
         gapBlocks = []
         gapBlocks.reserveCapacity(gapCount)

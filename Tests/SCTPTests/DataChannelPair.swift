@@ -90,7 +90,7 @@ struct DataChannelPair {
     mutating func connect(both: Bool = true) -> Bool {
         a.connect(now: now)
         if both { b.connect(now: now) }
-        return run(for: .seconds(30)) { $0.eventsA.contains(where: \.isConnected) && $0.eventsB.contains(where: \.isConnected) }
+        return run(for: .seconds(30)) { $0.bothConnected }
     }
 
     /// Messages received by A / B on channel `id`, in order.
@@ -100,6 +100,11 @@ struct DataChannelPair {
     private static func messages(_ events: [DataChannelEvent], _ id: UInt16) -> [DataChannelMessage] {
         events.compactMap { if case let .message(channel, message) = $0, channel == id { message } else { nil } }
     }
+}
+
+extension DataChannelPair {
+    /// Both sides reported `connected`.
+    var bothConnected: Bool { eventsA.contains(where: \.isConnected) && eventsB.contains(where: \.isConnected) }
 }
 
 extension DataChannelEvent {

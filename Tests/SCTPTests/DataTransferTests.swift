@@ -53,7 +53,9 @@ import Wire
         pair.connect()
         let id = try! pair.a.createDataChannel(DataChannelOptions(label: "ordered"), now: pair.now)
         let count = 400
-        for index in 0..<count { try! pair.a.send(numbered(index, size: 10 + index * 37 % 3000), on: id, now: pair.now) }
+        for index in 0..<count {
+            try! pair.a.send(numbered(index, size: 10 + index * 37 % 3000), on: id, now: pair.now)
+        }
         let done = pair.run(for: .seconds(120)) { $0.messagesB(on: id).count >= count }
         #expect(done)
         pair.run(for: .seconds(2))
@@ -122,7 +124,8 @@ import Wire
                 pair.run(for: .seconds(10)) { $0.a.bufferedAmount(of: id) <= 1_000_000 }
             }
         }
-        #expect(pair.run(for: .seconds(60)) { $0.messagesB(on: id).count == total / chunk + (total % chunk == 0 ? 0 : 1) })
+        let messages = (total + chunk - 1) / chunk
+        #expect(pair.run(for: .seconds(60)) { $0.messagesB(on: id).count == messages })
         let seconds = (pair.now - start).milliseconds / 1000
         let throughput = Double(total * 8) / seconds
         #expect(throughput > 12_000_000, "throughput \(throughput) bit/s, cwnd \(pair.a.stats.congestionWindow)")

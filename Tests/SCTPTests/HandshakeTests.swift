@@ -28,7 +28,7 @@ import Wire
         pair.a.connect(now: pair.now)
         pair.run(for: .milliseconds(2))
         pair.b.connect(now: pair.now)
-        #expect(pair.run(for: .seconds(10)) { $0.eventsA.contains(where: \.isConnected) && $0.eventsB.contains(where: \.isConnected) })
+        #expect(pair.run(for: .seconds(10)) { $0.bothConnected })
         pair.run(for: .seconds(5))
         #expect(pair.eventsA.filter(\.isConnected).count == 1)
         #expect(pair.eventsB.filter(\.isConnected).count == 1)

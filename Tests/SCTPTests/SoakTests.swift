@@ -8,10 +8,11 @@ import Wire
 /// shutdown. Every run must deliver, close and shut down cleanly.
 @Test(arguments: Array(UInt64(100)..<UInt64(130)))
 func soakMixedTrafficUnderImpairments(seed: UInt64) {
-    let conditions = NetworkConditions(loss: Double(seed % 7) * 0.05, delay: .milliseconds(Int64(seed % 40) + 1), jitter: .milliseconds(20), duplication: 0.05)
+    let conditions = NetworkConditions(loss: Double(seed % 7) * 0.05, delay: .milliseconds(Int64(seed % 40) + 1),
+                                       jitter: .milliseconds(20), duplication: 0.05)
     var pair = DataChannelPair(seed: seed, conditions: conditions)
     pair.a.connect(now: pair.now); if seed % 3 != 0 { pair.b.connect(now: pair.now) }
-    let held = pair.run(for: .seconds(200)) { $0.eventsA.contains(where: \.isConnected) && $0.eventsB.contains(where: \.isConnected) }
+    let held = pair.run(for: .seconds(200)) { $0.bothConnected }
     #expect(held)
     let ordered = try! pair.a.createDataChannel(DataChannelOptions(label: "o"), now: pair.now)
     let unordered = try! pair.b.createDataChannel(DataChannelOptions(label: "u", ordered: false), now: pair.now)
@@ -35,7 +36,9 @@ func soakMixedTrafficUnderImpairments(seed: UInt64) {
     let p = pair.messagesB(on: partial).compactMap(index(of:))
     #expect(p == p.sorted() && Set(p).count == p.count)
     pair.a.shutdown(now: pair.now)
-    let closed = pair.run(for: .seconds(300)) { $0.a.associationState == .terminated && $0.b.associationState == .terminated }
+    let closed = pair.run(for: .seconds(300)) {
+        $0.a.associationState == .terminated && $0.b.associationState == .terminated
+    }
     #expect(closed, "seed \(seed) shutdown: \(pair.a.associationState) \(pair.b.associationState)")
     #expect(pair.eventsA.compactMap(\.failure).isEmpty && pair.eventsB.compactMap(\.failure).isEmpty)
 }

@@ -13,7 +13,9 @@ import Wire
         for index in 0..<20 { try! pair.a.send(numbered(index), on: closing, now: pair.now) }
         pair.a.close(channel: closing, now: pair.now)
         #expect(pair.a.channel(closing)?.state == .closing)
-        #expect(throws: DataChannelError.channelClosed(closing)) { try pair.a.send(.text("late"), on: closing, now: pair.now) }
+        #expect(throws: DataChannelError.channelClosed(closing)) {
+            try pair.a.send(.text("late"), on: closing, now: pair.now)
+        }
         #expect(pair.run(for: .seconds(30)) {
             $0.eventsA.contains { $0.closedID == closing } && $0.eventsB.contains { $0.closedID == closing }
         })

@@ -9,7 +9,9 @@ runFuzzer { bytes in
     if let packet = try? SCTPPacket(parsing: bytes[...], verifyChecksum: false) {
         let encoded = packet.encoded
         guard encoded.count == packet.encodedSize else { fatalError("encodedSize differs from the bytes written") }
-        guard let reparsed = try? SCTPPacket(parsing: encoded[...]) else { fatalError("re-encoded packet does not parse") }
+        guard let reparsed = try? SCTPPacket(parsing: encoded[...]) else {
+            fatalError("re-encoded packet does not parse")
+        }
         guard reparsed == packet else { fatalError("round trip changed the packet") }
         guard reparsed.encoded == encoded else { fatalError("second encoding differs from the first") }
     }
