@@ -33,6 +33,13 @@ runFuzzer { bytes in
         patched[10] = UInt8(truncatingIfNeeded: checksum >> 16)
         patched[11] = UInt8(truncatingIfNeeded: checksum >> 24)
     }
+    // A fresh transport sees the handshake paths (INIT, COOKIE ECHO) with the bytes as they are.
+    var random = SeededGenerator(seed: 2)
+    var fresh = DataChannelTransport(configuration: SCTPConfiguration(), isDTLSClient: false, random: &random)
+    fresh.handle(packet: patched[...], now: .milliseconds(10))
+    fresh.connect(now: .milliseconds(11))
+    fresh.handle(packet: patched[...], now: .milliseconds(12))
+    while fresh.pollOutput() != nil {}
     pair.responder.handle(packet: patched[...], now: .milliseconds(1_000))
     pair.responder.handle(packet: bytes[...], now: .milliseconds(1_001))
     _ = try? pair.responder.send(.binary([1, 2, 3]), on: 0, now: .milliseconds(1_002))
