@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "SignalingServer", targets: ["SignalingServer"]),
         .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "SCTP", targets: ["SCTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,6 +64,9 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["Wire", "COpenSSL", "CShim"]),
         .target(name: "SDP", dependencies: ["Wire"]),
         .target(name: "RTP", dependencies: ["Wire", "CSRTP", "COpenSSL"]),
+        // SCTP over DTLS for data channels (RFC 8831, RFC 9260 subset, RFC 3758, RFC 6525) and DCEP (RFC 8832);
+        // sans-IO.
+        .target(name: "SCTP", dependencies: ["Wire"]),
         // Bandwidth estimation (GCC: transport-wide feedback, delay- and loss-based control), probing, pacer; sans-IO.
         .target(name: "Congestion", dependencies: ["RTP", "Wire"]),
         // Pixel and sample loops are unusable unoptimized (tests and debug builds run real video through them),
@@ -139,6 +143,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP", "Wire"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
+        .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "Simulation"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP", "Wire"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Wire"]),
         .testTarget(name: "PeerTests", dependencies: ["Peer", "ICE", "SDP", "RTP", "Wire", "Simulation"]),

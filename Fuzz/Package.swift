@@ -21,6 +21,7 @@ let package = Package(
         fuzzTarget("FuzzSDP", ["SDP"]),
         fuzzTarget("FuzzRTP", ["RTP", "Wire"]),
         fuzzTarget("FuzzRTCP", ["RTP", "Wire"]),
+        fuzzTarget("FuzzSCTP", ["SCTP", "Wire"]),
         fuzzTarget("FuzzVP8Descriptor", ["RTP", "Wire"]),
         fuzzTarget("FuzzPeer", ["Peer", "Wire"]),
         fuzzTarget("FuzzIVF", ["Media"]),
