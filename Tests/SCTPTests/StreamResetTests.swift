@@ -48,6 +48,6 @@ import Wire
     }
 }
 
-extension NetworkConditions: @retroactive CustomTestStringConvertible {
+extension NetworkConditions: CustomTestStringConvertible {
     public var testDescription: String { "loss \(loss)" }
 }
