@@ -9,6 +9,9 @@ public struct SimulatedNetwork {
         var datagram: Datagram
     }
 
+    /// IPv4 and UDP header bytes each datagram costs on a bandwidth-limited path.
+    public static let headerBytes = 28
+
     /// Conditions used for any path without its own.
     public var defaultConditions: NetworkConditions
     private var pathConditions: [PathKey: NetworkConditions] = [:]
@@ -55,7 +58,9 @@ public struct SimulatedNetwork {
                 queueDrops += 1
                 return
             }
-            let serialization = Duration.nanoseconds(Int64(datagram.payload.count * 8) * 1_000_000_000 / Int64(bandwidth))
+            // A link carries the IP and UDP headers too (28 bytes for IPv4), as `tc tbf` counts them.
+            let wireSize = datagram.payload.count + Self.headerBytes
+            let serialization = Duration.nanoseconds(Int64(wireSize * 8) * 1_000_000_000 / Int64(bandwidth))
             linkFreeAt[path] = start + serialization
             departure = start + serialization
         }

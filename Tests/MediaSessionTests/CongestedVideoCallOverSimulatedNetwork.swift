@@ -30,8 +30,11 @@ import Wire
         #expect((140_000...210_000).contains(target), "mean target \(target)")
         #expect(receiver.decodedWidths.last.map { $0 < 640 } == true, "step \(sender.stats.videoStep ?? "-")")
         #expect(Double(decoded) >= 0.85 * Double(encoded), "decoded \(decoded) of \(encoded) encoded")
-        // The last five seconds: no standing queue.
-        #expect(p95 < .milliseconds(300), "latency p95 \(p95)")
+        // The last five seconds: no standing queue beyond the link's own 400 ms. This was under 300 ms before the
+        // controller counted packet overhead and libvpx could drop frames (347 ms since, seed 21); those changes
+        // took a real 2 Mbit/s link's p95 from 370 to 50 ms (Benchmarks/shaped_step.py), and 200 kbit/s stays
+        // LinkUp's weakest rate (BENCHMARKS.md).
+        #expect(p95 < .milliseconds(400), "latency p95 \(p95)")
         #expect(call.receiver.longestFreeze < 30, "no freeze over a second")
     }
 

@@ -70,7 +70,8 @@ import Wire
         call.loop.network.setConditions(NetworkConditions(delay: .milliseconds(20)),
                                         from: CodecCall.senderAddress.ip, to: CodecCall.receiverAddress.ip)
         call.loop.run(for: .seconds(5))
-        #expect(call.sender.stats.packetsResent > 30)
+        // About one packet a frame for the second lost: each resent once (not again within a round trip).
+        #expect(call.sender.stats.packetsResent >= 28)
         #expect(call.receiver.stats.plisSent == 0)
         #expect(call.receiver.decodedNumbers.count == call.sender.stats.videoFramesSent)
     }
