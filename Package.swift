@@ -76,7 +76,7 @@ let package = Package(
             dependencies: ["Wire", "COpus", "CVPX", "CShim", "CV4L2", "CALSA", "CSDL2", "CSpeexDSP", "CYUV", "CXCB"],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
-        .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP"]),
+        .target(name: "Peer", dependencies: ["Wire", "ICE", "DTLS", "SDP", "RTP", "SCTP"]),
         // One call's media engine, sans-IO: forwarding (echo, relays), RTCP, statistics; `CallMachine` runs it
         // together with its Peer.
         .target(name: "MediaSession", dependencies: ["Wire", "RTP", "SDP", "Peer", "Media", "Congestion"]),

@@ -18,11 +18,18 @@ extension Peer {
                                                     direction: configuration.direction))
             }
         }
+        if dataMid == nil, configuration.offersDataChannels || !pendingDataChannels.isEmpty {
+            dataMid = Mid(String(transceivers.count))
+        }
+        guard !transceivers.isEmpty || dataMid != nil else {
+            throw PeerError(.invalidState, "nothing to offer: no media kinds configured and no data channel")
+        }
         var description = baseDescription()
         for transceiver in transceivers {
             description.media.append(mediaSection(for: transceiver, setup: .actpass))
         }
-        description.bundleGroup = .bundle(transceivers.map(\.mid))
+        if let dataMid { description.media.append(dataSection(mid: dataMid, setup: .actpass)) }
+        description.bundleGroup = .bundle(transceivers.map(\.mid) + (dataMid.map { [$0] } ?? []))
         return description.serialized()
     }
 
@@ -43,6 +50,9 @@ extension Peer {
             guard let mid = section.mid else { continue }
             if let transceiver = transceivers.first(where: { $0.mid == mid }), !transceiver.isStopped {
                 description.media.append(mediaSection(for: transceiver, setup: setup))
+                accepted.append(mid)
+            } else if mid == dataMid {
+                description.media.append(dataSection(mid: mid, setup: setup))
                 accepted.append(mid)
             } else {
                 var rejected = MediaDescription(kind: section.kind, port: 0, proto: section.proto,
@@ -232,6 +242,11 @@ extension Peer {
     /// Builds this side's transceivers from an offer: common codecs in the offerer's order and numbering.
     mutating func acceptOffer(_ offer: SessionDescription) throws(PeerError) {
         transceivers = []
+        dataMid = nil
+        if let data = offer.media.first(where: Self.isDataChannelSection), let mid = data.mid {
+            dataMid = mid
+            applyRemoteDataSection(data)
+        }
         for section in offer.media {
             guard let mid = section.mid, section.kind == .audio || section.kind == .video, section.port != 0,
                   section.proto.uppercased().contains("SAVPF") || section.proto.uppercased().contains("SAVP")
@@ -253,9 +268,9 @@ extension Peer {
                 .map { UInt8(truncatingIfNeeded: $0.id) }
             transceivers.append(transceiver)
         }
-        guard !transceivers.isEmpty else {
+        guard !transceivers.isEmpty || dataMid != nil else {
             throw PeerError(.incompatible, "the offer has no audio or video section with a codec LinkUp supports " +
-                            "(Opus 48 kHz, VP8)")
+                            "(Opus 48 kHz, VP8) and no data channel section")
         }
     }
 
@@ -280,7 +295,14 @@ extension Peer {
             }
             if transceivers[index].sendCodec == nil { transceivers[index].isStopped = true }
         }
-        guard transceivers.contains(where: { !$0.isStopped }) else {
+        if let mid = dataMid {
+            if let section = answer.media(withMid: mid), Self.isDataChannelSection(section) {
+                applyRemoteDataSection(section)
+            } else {
+                dataMid = nil  // data channels refused: channels asked for are not opened
+            }
+        }
+        guard transceivers.contains(where: { !$0.isStopped }) || dataMid != nil else {
             throw PeerError(.incompatible, "the answer accepted no media section")
         }
     }
@@ -298,7 +320,7 @@ extension Peer {
         guard let fingerprint = fingerprints.first(where: \.isSHA256) else {
             throw PeerError(.invalidDescription, "the remote description has no sha-256 a=fingerprint")
         }
-        guard first.rtcpMux else {
+        guard first.rtcpMux || first.kind == .application else {
             throw PeerError(.incompatible, "the remote side does not support rtcp-mux, which LinkUp requires")
         }
         remoteFingerprint = DTLSFingerprint(algorithm: "sha-256", bytes: fingerprint.bytes)

@@ -78,6 +78,7 @@ extension Peer {
             if connectionState == .new { setConnectionState(.connecting) }
             replayEarlyDTLS(now: now)
         }
+        startDataChannels(now: now)
         if dtlsRole == .client, ice.selectedPair != nil, !dtlsStarted, let dtls {
             dtlsStarted = true
             dtls.start(now: now)
@@ -94,8 +95,8 @@ extension Peer {
     mutating func handleICEEvent(_ event: ICEAgent.Event, now: Instant) {
         switch event {
         case let .localCandidate(candidate):
-            guard let first = transceivers.first else { return }
-            emit(.localCandidate(Self.sdpCandidate(candidate), mid: first.mid, mLineIndex: 0))
+            guard let first = transceivers.first?.mid ?? dataMid else { return }
+            emit(.localCandidate(Self.sdpCandidate(candidate), mid: first, mLineIndex: 0))
         case .gatheringComplete:
             emit(.localCandidatesComplete)
         case let .stateChanged(state):
@@ -144,6 +145,7 @@ extension Peer {
 
     mutating func drainDTLS(now: Instant) {
         guard let dtls, let role = dtlsRole else { return }
+        var received: [[UInt8]] = []
         while let output = dtls.pollOutput() {
             switch output {
             case let .transmit(bytes):
@@ -152,14 +154,17 @@ extension Peer {
                 }
             case let .event(.connected(keys, profile)):
                 setUpSRTP(keys: keys, profile: profile, role: role)
+                connectDataChannels(now: now)
             case let .event(.failed(error)):
                 fail(PeerError(.dtlsFailed, "DTLS failed: \(error)", underlying: error))
             case .event(.closed):
                 setConnectionState(.closed)
-            case .event(.applicationData):
-                break  // no data channels: DTLS application data has no consumer
+            case let .event(.applicationData(packet)):
+                received.append(packet)
             }
         }
+        // After the loop: the association's answers go back into DTLS, whose records this loop would drain.
+        for packet in received { receiveSCTP(packet, now: now) }
     }
 
     /// SRTP contexts from the exported keys (RFC 5764 §4.2): this side writes with its own role's key and reads

@@ -1,6 +1,7 @@
 import DTLS
 import ICE
 import RTP
+import SCTP
 import SDP
 import Wire
 
@@ -72,6 +73,14 @@ public struct Peer {
     public internal(set) var receivedPackets = 0
     /// Packets dropped: failed authentication or replay check, unparsable, or for no transceiver.
     public internal(set) var droppedPackets = 0
+    /// The data channel section's mid, when data channels are negotiated (or offered).
+    public internal(set) var dataMid: Mid?
+    /// The SCTP association of the data channels, from the DTLS role on.
+    var sctp: DataChannelTransport?
+    /// Channels asked for before the association existed.
+    var pendingDataChannels: [DataChannelOptions] = []
+    var remoteSCTPPort: UInt16 = 5000
+    var remoteMaxMessageSize = 65_536
 
     /// A peer with a fresh certificate, ICE credentials and SSRCs, all drawn from `random`.
     public init(configuration: PeerConfiguration = PeerConfiguration(), random: any RandomNumberGenerator)
@@ -149,7 +158,8 @@ public struct Peer {
     /// The earliest time the peer wants `handleTimeout(now:)`.
     public func nextDeadline() -> Instant? {
         guard connectionState != .closed, connectionState != .failed else { return nil }
-        return earliest(ice.nextDeadline(), dtls?.nextDeadline(), connectionState == .connecting ? dtlsDeadline : nil)
+        return earliest(ice.nextDeadline(), dtls?.nextDeadline(), connectionState == .connecting ? dtlsDeadline : nil,
+                        sctp?.nextDeadline())
     }
 
     /// Runs due timers: ICE checks and consent, DTLS retransmission.
@@ -166,11 +176,20 @@ public struct Peer {
             dtls.handleTimeout(now: now)
             drainDTLS(now: now)
         }
+        if let due = sctp?.nextDeadline(), due <= now {
+            sctp?.handleTimeout(now: now)
+            drainSCTP(now: now)
+        }
     }
 
     /// Closes the peer: DTLS close_notify, ICE stops; the state becomes `closed`.
     public mutating func close(now: Instant) {
         guard connectionState != .closed else { return }
+        if sctp != nil {
+            // ABORT rather than SHUTDOWN: DTLS closes right after, so a graceful shutdown could not finish.
+            sctp?.abort(reason: "the peer connection was closed", now: now)
+            drainSCTP(now: now)
+        }
         if let dtls {
             dtls.close()
             drainDTLS(now: now)

@@ -19,6 +19,9 @@ public struct PeerConfiguration: Sendable {
     public var iceServers: [ICEServerEndpoint] = []
     /// The DTLS handshake must complete this long after ICE finds a path, or the peer fails with a sentence.
     public var dtlsHandshakeTimeout: Duration = .seconds(15)
+    /// Whether offers carry a data channel section even before any channel is asked for (`createDataChannel`
+    /// before the offer adds one anyway). Offered data channel sections are always accepted.
+    public var offersDataChannels = false
 
     /// Audio and video, send and receive, default ICE timers.
     public init(media: [MediaKind] = [.audio, .video], direction: MediaDirection = .sendrecv,

@@ -17,6 +17,8 @@ public struct PeerError: Error, Sendable, CustomStringConvertible {
         case srtpFailed
         /// The media section named does not exist or cannot send.
         case unknownTransceiver
+        /// A data channel could not be opened or written (no association yet, closed channel, message too big).
+        case dataChannelFailed
     }
 
     /// What kind of failure this is.

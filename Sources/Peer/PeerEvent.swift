@@ -1,5 +1,6 @@
 import ICE
 import RTP
+import SCTP
 import SDP
 import Wire
 
@@ -41,6 +42,9 @@ public enum PeerEvent: Sendable {
     case failed(PeerError)
     /// A STUN or TURN server could not be used; the call goes on with the other candidates.
     case iceServerError(String)
+    /// Something happened on the data channels: the association came up, a channel opened or closed, a message
+    /// arrived, a buffer drained, or the association failed.
+    case dataChannel(DataChannelEvent)
 }
 
 /// One thing for the runtime to do.

@@ -1,6 +1,7 @@
 import ICE
 import Peer
 import RTP
+import SCTP
 import SDP
 import Simulation
 import Wire
@@ -57,6 +58,22 @@ struct PeerEndpoint: SimulatedEndpoint {
         }
     }
 
+    /// The data channel events reported so far.
+    var dataEvents: [DataChannelEvent] {
+        events.compactMap { if case let .dataChannel(event) = $0 { event } else { nil } }
+    }
+
+    /// The messages that arrived on data channel `id`, in order.
+    func messages(on id: UInt16) -> [DataChannelMessage] {
+        dataEvents.compactMap { if case let .message(channel, message) = $0, channel == id { message } else { nil } }
+    }
+
+    /// The id of the channel labelled `label`, from its `opened` event.
+    func openedChannel(_ label: String) -> UInt16? {
+        for event in dataEvents { if case let .opened(id, name, _, _) = event, name == label { return id } }
+        return nil
+    }
+
     var failure: PeerError? {
         for event in events { if case let .failed(error) = event { return error } }
         return nil
@@ -70,9 +87,15 @@ struct PeerCall {
     static let answererAddress = TransportAddress(ip: .v4(10, 0, 0, 2), port: 6000)
 
     init(seed: UInt64 = 1, conditions: NetworkConditions = .perfect,
-         tamperAnswer: (String) -> String = { $0 }) throws {
-        var offerer = try PeerEndpoint(seed: seed &* 7 &+ 1, address: Self.offererAddress)
-        var answerer = try PeerEndpoint(seed: seed &* 7 &+ 2, address: Self.answererAddress)
+         offererConfiguration: PeerConfiguration = PeerConfiguration(),
+         answererConfiguration: PeerConfiguration = PeerConfiguration(),
+         tamperAnswer: (String) -> String = { $0 },
+         beforeOffer: (inout Peer) throws -> Void = { _ in }) throws {
+        var offerer = try PeerEndpoint(seed: seed &* 7 &+ 1, address: Self.offererAddress,
+                                       configuration: offererConfiguration)
+        var answerer = try PeerEndpoint(seed: seed &* 7 &+ 2, address: Self.answererAddress,
+                                        configuration: answererConfiguration)
+        try beforeOffer(&offerer.peer)
         let offer = try offerer.peer.createOffer()
         try offerer.peer.setLocalDescription(offer, type: .offer, now: .zero)
         try answerer.peer.setRemoteDescription(offer, type: .offer, now: .zero)

@@ -55,14 +55,18 @@ import Wire
             #expect(answer.media.count == offer.media.count, "\(name): one answer section per offered section")
             for (offered, answered) in zip(offer.media, answer.media) {
                 #expect(offered.mid == answered.mid)
-                if offered.kind == .application { #expect(answered.port == 0, "\(name): data channel rejected") }
+                if offered.kind == .application {
+                    // Data channels are answered (RFC 8841): our port, sctp-port and message size.
+                    #expect(answered.port != 0 && answered.sctpPort == 5000, "\(name): data channel accepted")
+                    #expect(answered.maxMessageSize == 262_144)
+                }
                 if offered.kind == .audio {
                     #expect(answered.codecs.contains { $0.isNamed("opus") })
                     #expect(answered.setup == .active)
                 }
                 if offered.kind == .video { #expect(answered.codecs.first?.isNamed("VP8") == true) }
             }
-            #expect(answer.bundleGroup?.mids.count == offer.media.filter { $0.kind != .application }.count)
+            #expect(answer.bundleGroup?.mids.count == offer.media.count)
         }
     }
 }
