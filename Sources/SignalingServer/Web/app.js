@@ -10,9 +10,16 @@
 // websocket) uses only that Engine.IO transport; ice=loopback offers, sends and accepts only loopback ICE candidates
 // (127.0.0.0/8 and ::1; for tests on machines whose traffic must stay on loopback, see call.js); relay=1 (or
 // iceTransportPolicy=relay) makes calls use TURN relays only (RTCConfiguration.iceTransportPolicy "relay", for tests
-// of the TURN servers in the join acknowledgement's iceServers).
+// of the TURN servers in the join acknowledgement's iceServers); datachannels=off makes the page behave as a peer
+// without data channels (it creates none, and as callee rejects the offer's m=application section; for tests).
 //
-// window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests.
+// In a call, the page also chats and sends files over WebRTC data channels (datachannel.js, docs/data-channels.md):
+// the "In this call" panel shows the call's chat, a file picker, and every transfer's progress (bytes, rate, ETA)
+// with a download link for each file received. It stays hidden when the other side has no data channels.
+//
+// window.linkup is a small test hook (state, peers, stats(), call(), ...) for browser tests; for data channels:
+// sendChatLine(text), chatLog, sendFile(name, bytes) -> Promise of the receiver's verdict, receivedFiles,
+// fileProgress, dataChannels (the current call's data channel state).
 "use strict";
 
 (function () {
@@ -21,6 +28,7 @@
     const autoaccept = params.get("autoaccept") === "1";
     const iceFilter = params.get("ice");
     const relayOnly = params.get("relay") === "1" || params.get("iceTransportPolicy") === "relay";
+    const dataChannelsOff = params.get("datachannels") === "off";
 
     const app = {
         socket: null,
@@ -36,6 +44,13 @@
         lastError: null,
         chat: [],
         statsTimer: null,
+        // Data channels, over every call of the page: chat lines {from, text}, files received {name, size, sha256,
+        // ok, bytes, url, from, transfer}, transfers {id, direction, name, size, bytes, rate, eta, state, ...}.
+        dataChat: [],
+        receivedFiles: [],
+        fileProgress: [],
+        dataRenderTimer: null,
+        dataChatShown: 0,
     };
 
     // --- page state ---
@@ -249,8 +264,16 @@
     // --- calls ---
 
     function newCall(peerId, peerName, role) {
+        peerName = peerName || app.peers.get(peerId) || peerId;
+        const data = dataChannelsOff ? null : new LinkUpData({
+            selfName: app.self ? app.self.name : app.name, peerName, chatLog: app.dataChat,
+            receivedFiles: app.receivedFiles, fileProgress: app.fileProgress, onChange: scheduleDataRender,
+            onError: (message) => {
+                app.lastError = message;
+            },
+        });
         const call = new LinkUpCall({
-            peerId, peerName: peerName || app.peers.get(peerId), role, iceServers: app.iceServers, iceFilter,
+            peerId, peerName, role, iceServers: app.iceServers, iceFilter, data, rejectData: dataChannelsOff,
             iceTransportPolicy: relayOnly ? "relay" : "all",
             signal: send, localVideo: $("local"), remoteVideo: $("remote"),
             onConnected: () => {
@@ -379,6 +402,7 @@
         app.call = null;
         call.close(reason);
         stopStatsDisplay();
+        renderData();
         addChatLine(null, `Call with ${call.peerName} ended: ${reason}.`, null, true);
         setCallState("idle", `Idle — ${reason}`);
     }
@@ -407,6 +431,98 @@
         $("media-stats").textContent = "";
     }
 
+    // --- data channels: in-call chat and files ---
+
+    function currentData() {
+        const data = app.call ? app.call.data : null;
+        if (!data || !data.supported) {
+            throw new Error(`no data channel in this call (${data ? data.state : "no call"})`);
+        }
+        return data;
+    }
+
+    function sendChatLine(text) {
+        return currentData().sendChatLine(text);
+    }
+
+    function sendFile(name, bytes) {
+        try {
+            return currentData().sendFile(name, bytes);
+        } catch (error) {
+            return Promise.reject(error);
+        }
+    }
+
+    /// Redraws the panel at most five times a second (progress events come per 16 KiB chunk).
+    function scheduleDataRender() {
+        if (app.dataRenderTimer !== null) return;
+        app.dataRenderTimer = setTimeout(() => {
+            app.dataRenderTimer = null;
+            renderData();
+        }, 200);
+    }
+
+    function renderData() {
+        const data = app.call ? app.call.data : null;
+        // Hidden without a call that negotiated data channels, unless there is something to show from before.
+        const supported = data !== null && data.supported;
+        $("call-data").hidden = !supported && app.fileProgress.length === 0 && app.dataChat.length === 0;
+        const chatReady = supported && data.chat !== null && data.chat.readyState !== "closed";
+        $("dc-chat-input").disabled = !chatReady;
+        $("dc-chat-send").disabled = !chatReady;
+        $("dc-file").disabled = !(supported && data.available);
+        $("dc-file-send").disabled = !(supported && data.available);
+
+        const log = $("dc-chat-log");
+        for (const line of app.dataChat.slice(app.dataChatShown)) {
+            const item = document.createElement("li");
+            const who = document.createElement("span");
+            who.className = "who";
+            who.textContent = line.from;
+            item.append(who, document.createTextNode(line.text));
+            log.append(item);
+        }
+        if (app.dataChat.length !== app.dataChatShown) log.scrollTop = log.scrollHeight;
+        app.dataChatShown = app.dataChat.length;
+
+        const list = $("transfers");
+        list.replaceChildren();
+        const format = LinkUpData.formatBytes;
+        for (const transfer of app.fileProgress.slice().reverse()) {
+            const item = document.createElement("li");
+            item.dataset.state = transfer.state;
+            item.dataset.direction = transfer.direction;
+            const name = document.createElement("span");
+            name.className = "name";
+            const arrow = transfer.direction === "send" ? "↑ to" : "↓ from";
+            name.textContent = `${arrow} ${transfer.peer}: ${transfer.name}`;
+            const action = document.createElement("span");
+            const file = app.receivedFiles.find((f) => f.transfer === transfer.id);
+            if (file && file.url) {
+                const link = document.createElement("a");
+                link.href = file.url;
+                link.download = file.name;
+                link.textContent = "Download";
+                action.append(link);
+            } else {
+                action.textContent = transfer.state;
+            }
+            const bar = document.createElement("progress");
+            bar.max = Math.max(1, transfer.size);
+            bar.value = transfer.bytes;
+            const numbers = document.createElement("span");
+            numbers.className = "numbers";
+            const rate = `${format(Math.round(transfer.rate))}/s`;
+            let tail;
+            if (transfer.state === "done") tail = `done in ${transfer.seconds.toFixed(1)} s, SHA-256 checked`;
+            else if (transfer.state === "failed") tail = "failed";
+            else tail = transfer.eta === null ? "ETA –" : `ETA ${Math.ceil(transfer.eta)} s`;
+            numbers.textContent = `${format(transfer.bytes)} / ${format(transfer.size)} · ${rate} · ${tail}`;
+            item.append(name, action, bar, numbers);
+            list.append(item);
+        }
+    }
+
     // --- wiring ---
 
     $("join-form").addEventListener("submit", (e) => {
@@ -429,6 +545,23 @@
         if (!text.trim() || !app.room) return;
         input.value = "";
         send("chat", { room: app.room, text }).catch((err) => showError(err.message));
+    });
+    $("dc-chat-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        const input = $("dc-chat-input");
+        if (!input.value.trim()) return;
+        try {
+            sendChatLine(input.value);
+            input.value = "";
+        } catch (err) {
+            showError(err.message);
+        }
+    });
+    $("dc-file-send").addEventListener("click", () => {
+        const file = $("dc-file").files[0];
+        if (!file) return;
+        $("dc-file").value = "";
+        sendFile(file.name, file).catch((err) => showError(`sending ${file.name}: ${err.message}`));
     });
     $("accept").addEventListener("click", () => acceptCall().catch((e) => showError(e.message)));
     $("reject").addEventListener("click", () => rejectCall());
@@ -472,6 +605,15 @@
         reject: (reason) => rejectCall(reason),
         hangup: () => hangup(),
         stats: () => stats(),
+        /// Data channels: the current call's state (none | pending | open | unsupported | closed; "none" without a
+        /// call), the in-call chat, file sending (resolves with the receiver's verdict), received files (with
+        /// their bytes as a Uint8Array and a blob URL) and every transfer's progress.
+        get dataChannels() { return app.call && app.call.data ? app.call.data.state : "none"; },
+        get chatLog() { return app.dataChat.map((line) => Object.assign({}, line)); },
+        get receivedFiles() { return app.receivedFiles.slice(); },
+        get fileProgress() { return app.fileProgress.map((transfer) => Object.assign({}, transfer)); },
+        sendChatLine: (text) => sendChatLine(text),
+        sendFile: (name, bytes) => sendFile(name, bytes),
         /// Every getStats entry of the current call (null without one), as chrome://webrtc-internals lists them.
         report: () => (app.call ? app.call.report() : null),
     };

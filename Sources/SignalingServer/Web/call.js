@@ -5,6 +5,10 @@
 // (PROTOCOL.md) through the `signal(event, data)` function it is given. Candidates may arrive before the description
 // they belong to (PROTOCOL.md), so they are queued until a remote description is set.
 //
+// Data channels (in-call chat and files, datachannel.js) ride along when the page gives a LinkUpData as `data`: the
+// caller's "chat" channel is created before its offer, so the offer carries an m=application section; a peer that
+// rejects it (or offers none) leaves the media call as it was, and the data object reports "unsupported".
+//
 // With `iceFilter: "loopback"` (the page's `ice=loopback` flag, for tests on a machine whose rule is "traffic to
 // 127.0.0.0/8 and ::1 only") the call offers and accepts only loopback ICE candidates: Chromium gathers host
 // candidates on every interface, so the others are dropped before they are trickled, cut from the SDP it sends,
@@ -16,7 +20,9 @@
         /// options: peerId, peerName, role ("caller" | "callee"), iceServers, signal(event, data) -> Promise,
         /// localVideo and remoteVideo (elements), onConnected(), onFailed(reason), onError(message),
         /// iceFilter ("loopback" keeps only 127.0.0.0/8 and ::1 candidates; anything else keeps all),
-        /// iceTransportPolicy ("relay": TURN relays only; anything else: "all").
+        /// iceTransportPolicy ("relay": TURN relays only; anything else: "all"), data (a LinkUpData, datachannel.js,
+        /// or nothing for a call without data channels), rejectData (true: a callee's answer rejects the offer's
+        /// m=application section as a peer without data channels does; for tests of that case).
         constructor(options) {
             this.peerId = options.peerId;
             this.peerName = options.peerName || options.peerId;
@@ -30,6 +36,8 @@
             this.onFailed = options.onFailed || (() => {});
             this.onError = options.onError || (() => {});
             this.loopbackOnly = options.iceFilter === "loopback";
+            this.data = options.data || null;
+            this.rejectData = options.rejectData === true;
             // Candidate lines sent, dropped (not sent), received, ignored (not applied), in either path: trickled or
             // inside an SDP.
             this.candidates = { sent: [], dropped: [], received: [], ignored: [] };
@@ -86,6 +94,8 @@
                     if (!kinds.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
                 }
             }
+            // After the media, so m=application comes last in the offer.
+            if (this.data) this.data.attach(pc, this.role);
             pc.onicecandidate = (e) => {
                 if (this.closed) return;
                 const candidate = e.candidate ? e.candidate.toJSON() : null;  // null: end of candidates
@@ -128,6 +138,7 @@
         /// Callee: applies the offer, then creates and sends the answer.
         async answer(sdp) {
             await this.pc.setRemoteDescription({ type: "offer", sdp: this.incomingSdp(sdp) });
+            if (this.data) this.data.remoteDescriptionSet(sdp);
             await this.flushCandidates();
             await this.pc.setLocalDescription(await this.pc.createAnswer());
             await this.signal("answer", { to: this.peerId, sdp: this.outgoingSdp(this.pc.localDescription.sdp) });
@@ -136,6 +147,7 @@
         /// Caller: applies the answer.
         async acceptAnswer(sdp) {
             await this.pc.setRemoteDescription({ type: "answer", sdp: this.incomingSdp(sdp) });
+            if (this.data) this.data.remoteDescriptionSet(sdp);
             await this.flushCandidates();
         }
 
@@ -168,7 +180,8 @@
 
         /// The SDP we send: without the a=candidate lines the filter drops.
         outgoingSdp(sdp) {
-            return this.filterSdp(sdp, "sent", "dropped");
+            const filtered = this.filterSdp(sdp, "sent", "dropped");
+            return this.rejectData && this.role === "callee" ? rejectApplication(filtered) : filtered;
         }
 
         /// The SDP we apply: without the a=candidate lines the filter ignores.
@@ -202,6 +215,7 @@
             if (this.closed) return;
             this.closed = true;
             this.endReason = reason;
+            if (this.data) this.data.close();
             if (this.pc) this.pc.close();
             Promise.resolve(this.media).then((stream) => {
                 if (stream) stream.getTracks().forEach((t) => t.stop());
@@ -277,6 +291,26 @@
         if (fields.length < 8 || !fields[0].startsWith("candidate:")) return false;
         const address = fields[4].toLowerCase().replace(/^\[|\]$/g, "");
         return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || address === "::1" || address === "0:0:0:0:0:0:0:1";
+    }
+
+    /// The SDP with every m=application section rejected (port 0, RFC 8843 / JSEP 5.3.1) and its mid taken out of
+    /// the BUNDLE group: what a peer without data channels answers.
+    function rejectApplication(sdp) {
+        const lines = sdp.split(/\r?\n/);
+        const rejected = new Set();
+        let inApplication = false;
+        const out = lines.map((line) => {
+            if (line.startsWith("m=")) {
+                inApplication = line.startsWith("m=application ");
+                return inApplication ? line.replace(/^m=application \d+/, "m=application 0") : line;
+            }
+            if (inApplication && line.startsWith("a=mid:")) rejected.add(line.slice(6).trim());
+            return line;
+        });
+        return out.map((line) => {
+            if (!line.startsWith("a=group:BUNDLE")) return line;
+            return line.split(" ").filter((token, i) => i === 0 || !rejected.has(token)).join(" ");
+        }).join("\r\n");
     }
 
     /// "address:port/protocol type" of a local-candidate or remote-candidate stats entry.
