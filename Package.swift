@@ -129,7 +129,7 @@ let package = Package(
             name: "PeerCLI",
             dependencies: [
                 "Wire", "ICE", "DTLS", "SDP", "RTP", "CShim", "Media", "Peer", "PeerRuntime", "MediaSession",
-                "Signaling", "SignalingServer", "RESP",
+                "Signaling", "SignalingServer", "RESP", "SCTP", "COpenSSL",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
