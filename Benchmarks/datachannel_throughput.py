@@ -1,0 +1,275 @@
+"""Data channel throughput over loopback: 100 MB (10^8 bytes) on one ordered reliable channel, one way, in messages
+of 16 KiB (the web client's file chunks) with its flow control (bufferedAmountLowThreshold 1 MiB, nothing queued
+above 4 MiB until bufferedamountlow).
+
+Modes (a function each, returning {"seconds", "mbps", "cpuSecondsPerMB"} plus details; add more to MODES):
+
+    chromium  two headless Chromium (Tests/Interop/browser.py's flags), each with Benchmarks/datachannel_page.html
+              from file://, the SDP exchanged by this script (non-trickle, loopback candidates only). CPU is the
+              user+system time of every process of each browser's tree (chromedriver's descendants, from /proc)
+              during the transfer.
+    aiortc    two aiortc peers in this Python process, RTCConfiguration(iceServers=[]), candidates on 127.0.0.1
+              only. CPU is this process's time during the transfer.
+
+seconds runs from the first byte queued to the receiver's "all arrived" reply; MB/s is 10^6 bytes per second;
+CPU seconds per MB adds both ends.
+
+Traffic stays on loopback: run as root, the script first moves itself into a network namespace of its own holding
+only `lo` (as Tests/Interop/conftest.py does), so the peers have nothing else; without that right it stays in the
+host's namespace and the peers are still given 127.0.0.1 candidates only.
+
+    .venv/bin/python Benchmarks/datachannel_throughput.py                 # every mode
+    .venv/bin/python Benchmarks/datachannel_throughput.py --mode aiortc --megabytes 20 --json
+"""
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import fcntl
+import json
+import os
+import pathlib
+import socket
+import struct
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "Tests" / "Interop"))
+sys.path.insert(0, str(HERE))
+
+from bench_common import loopback_only, print_table  # noqa: E402
+
+CHUNK_BYTES = 16 * 1024
+LOW_WATER = 1024 * 1024
+HIGH_WATER = 4 * 1024 * 1024
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# --- loopback only ---
+
+def enter_loopback_namespace() -> str:
+    """Moves this process into a new network namespace with only `lo`, up (needs CAP_SYS_ADMIN); says what
+    happened. LINKUP_BENCH_NETNS=0 stays in the host's namespace."""
+    if os.environ.get("LINKUP_BENCH_NETNS", "1") == "0":
+        return "host namespace (LINKUP_BENCH_NETNS=0); loopback candidates only"
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x40000000) != 0:  # CLONE_NEWNET
+        return f"host namespace ({os.strerror(ctypes.get_errno())}); loopback candidates only"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(sock, 0x8913, request))[1]  # SIOCGIFFLAGS
+        fcntl.ioctl(sock, 0x8914, struct.pack("16sH14x", b"lo", flags | 1))   # SIOCSIFFLAGS, IFF_UP
+    return "private network namespace (loopback only)"
+
+
+# --- CPU time from /proc ---
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = pathlib.Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces: split after its closing one.
+    return text[text.rindex(")") + 2:].split()
+
+
+def descendants(root: int) -> set[int]:
+    """Every live process below `root` (not `root` itself)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat_fields(int(entry))
+            if fields:
+                children.setdefault(int(fields[1]), []).append(int(entry))  # fields[1] is ppid
+    found, stack = set(), [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """utime + stime of each process, in seconds."""
+    out = {}
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields:
+            out[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK  # stat fields 14 and 15
+    return out
+
+
+def tree_cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two samples of a process tree (a process born in between counts from zero)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def report(total: int, seconds: float, cpu: float, **details) -> dict:
+    megabytes = total / 1e6
+    return {"seconds": seconds, "mbps": megabytes / seconds, "cpuSecondsPerMB": cpu / megabytes,
+            "cpuSeconds": cpu, "bytes": total, **details}
+
+
+# --- chromium ---
+
+def run_chromium(total: int, chunk: int = CHUNK_BYTES) -> dict:
+    from browser import chromium
+
+    page_url = (HERE / "datachannel_page.html").as_uri()
+    with chromium() as sender, chromium() as receiver:
+        for page in (sender, receiver):
+            page.set_script_timeout(30)
+            page.get(page_url)
+        call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
+        offer = sender.execute_async_script(call.format("window.bench.offer()"))
+        answer = receiver.execute_async_script(call.format("window.bench.answer(arguments[0])"),
+                                               loopback_only(offer))
+        for text in (offer, answer):
+            if text.startswith("error"):
+                raise RuntimeError(text)
+        sender.execute_async_script(call.format("window.bench.accept(arguments[0])"), loopback_only(answer))
+        deadline = time.monotonic() + 30
+        while not (sender.execute_script("return window.bench.open") and
+                   receiver.execute_script("return window.bench.open")):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the data channel did not open: "
+                                   f"{sender.execute_script('return window.bench.state')}")
+            time.sleep(0.05)
+        trees = {name: descendants(page.service.process.pid) for name, page in
+                 (("sender", sender), ("receiver", receiver))}
+        before = {name: cpu_seconds(pids) for name, pids in trees.items()}
+        sender.execute_script("window.bench.start(arguments[0], arguments[1])", total, chunk)
+        deadline = time.monotonic() + max(120, total / 1e6 * 3)
+        result = None
+        while result is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no result; receiver has {receiver.execute_script('return bench.received')} B")
+            time.sleep(0.1)
+            result = sender.execute_script("return window.bench.result")
+        after = {name: cpu_seconds(descendants(page.service.process.pid)) for name, page in
+                 (("sender", sender), ("receiver", receiver))}
+        if "error" in result:
+            raise RuntimeError(result["error"])
+        if result["bytes"] != total:
+            raise RuntimeError(f"receiver counted {result['bytes']} bytes of {total}")
+        cpu = {name: tree_cpu_delta(before[name], after[name]) for name in before}
+        for page in (sender, receiver):
+            page.execute_script("window.bench.stop()")
+    return report(total, result["seconds"], cpu["sender"] + cpu["receiver"], cpuSender=cpu["sender"],
+                  cpuReceiver=cpu["receiver"], processes={name: len(pids) for name, pids in trees.items()})
+
+
+# --- aiortc ---
+
+def run_aiortc(total: int, chunk: int = CHUNK_BYTES) -> dict:
+    from aiortc_loopback import gather_loopback_only
+    gather_loopback_only()
+    return asyncio.run(_aiortc(total, chunk))
+
+
+async def _aiortc(total: int, chunk: int) -> dict:
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+    sender = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    receiver = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    try:
+        channel = sender.createDataChannel("bench", ordered=True)
+        opened, low, done = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        counted = {"bytes": 0, "size": None}
+        channel.on("open", opened.set)
+        channel.on("bufferedamountlow", low.set)
+
+        @receiver.on("datachannel")
+        def on_datachannel(incoming):
+            @incoming.on("message")
+            def on_message(message):
+                if isinstance(message, str):
+                    counted["size"] = json.loads(message)["size"]
+                    return
+                counted["bytes"] += len(message)
+                if counted["size"] is not None and counted["bytes"] >= counted["size"]:
+                    incoming.send(json.dumps({"type": "done", "bytes": counted["bytes"]}))
+
+        reply = asyncio.get_running_loop().create_future()
+
+        @channel.on("message")
+        def on_reply(message):
+            if isinstance(message, str) and not reply.done():
+                reply.set_result(json.loads(message))
+
+        await sender.setLocalDescription(await sender.createOffer())
+        await receiver.setRemoteDescription(RTCSessionDescription(
+            loopback_only(sender.localDescription.sdp), "offer"))
+        await receiver.setLocalDescription(await receiver.createAnswer())
+        await sender.setRemoteDescription(RTCSessionDescription(
+            loopback_only(receiver.localDescription.sdp), "answer"))
+        await asyncio.wait_for(opened.wait(), 30)
+
+        channel.bufferedAmountLowThreshold = LOW_WATER
+        payload = os.urandom(chunk)
+        cpu_before = time.process_time()
+        started = time.monotonic()
+        channel.send(json.dumps({"type": "bench", "size": total}))
+        sent = 0
+        while sent < total:
+            if channel.bufferedAmount > HIGH_WATER:
+                low.clear()
+                if channel.bufferedAmount > LOW_WATER:
+                    await low.wait()
+            n = min(chunk, total - sent)
+            channel.send(payload if n == chunk else payload[:n])
+            sent += n
+        result = await asyncio.wait_for(reply, max(300, total / 1e6 * 10))
+        seconds = time.monotonic() - started
+        cpu = time.process_time() - cpu_before
+        done.set()
+        if result["bytes"] != total:
+            raise RuntimeError(f"receiver counted {result['bytes']} bytes of {total}")
+        return report(total, seconds, cpu)
+    finally:
+        with contextlib.suppress(Exception):
+            await sender.close()
+        with contextlib.suppress(Exception):
+            await receiver.close()
+
+
+# Add a LinkUp mode here: a function (total_bytes, chunk_bytes) -> report(...).
+MODES = {"chromium": run_chromium, "aiortc": run_aiortc}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", action="append", choices=sorted(MODES),
+                        help="a mode to run (repeatable; default: every mode)")
+    parser.add_argument("--megabytes", type=float, default=100, help="10^6 bytes to send [100]")
+    parser.add_argument("--chunk", type=int, default=CHUNK_BYTES, help=f"message size [{CHUNK_BYTES}]")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    arguments = parser.parse_args()
+    print(f"network: {enter_loopback_namespace()}", file=sys.stderr)
+    total = int(arguments.megabytes * 1e6)
+    results = {}
+    for mode in arguments.mode or list(MODES):
+        print(f"{mode}: sending {total / 1e6:g} MB in {arguments.chunk}-byte messages…", file=sys.stderr)
+        try:
+            results[mode] = MODES[mode](total, arguments.chunk)
+        except Exception as error:  # one failing mode does not hide the others
+            results[mode] = {"error": f"{type(error).__name__}: {error}"}
+    rows = []
+    for mode, r in results.items():
+        if "error" in r:
+            rows.append([mode, "-", "-", "-", r["error"]])
+        else:
+            rows.append([mode, f"{r['seconds']:.2f}", f"{r['mbps']:.1f}", f"{r['cpuSecondsPerMB']:.4f}",
+                         f"{r['cpuSeconds']:.2f} CPU s"])
+    print_table(["mode", "seconds", "MB/s", "CPU s/MB", "notes"], rows)
+    if arguments.json:
+        print(json.dumps(results, indent=2))
+    if any("error" in r for r in results.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
