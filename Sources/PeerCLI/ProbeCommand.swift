@@ -65,6 +65,16 @@ struct ProbeCommand: AsyncParsableCommand {
                              + "PSNR) in the media summary, for benchmarks; receives media even without --send-media."))
     var frameTimeline = false
 
+    @Flag(help: ArgumentHelp("Offer (or accept) data channels, and after connecting run the data commands read on "
+                             + "standard input (open, send, bulk, close, report; see ProbeDataDriver) until \"bye\"."))
+    var data = false
+
+    @Flag(help: "With --data: offer only a data channel section, no audio or video.")
+    var dataOnly = false
+
+    @Flag(help: "With --data: do not print each received message (bulk transfers), only reports.")
+    var dataQuiet = false
+
     @OptionGroup(title: "STUN and TURN") var iceOptions: ICEServerCommandOptions
 
     /// Real media (CallMedia) rather than raw packets.
@@ -93,7 +103,8 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = PeerConfiguration()
+        var configuration = PeerConfiguration(media: dataOnly ? [] : [.audio, .video])
+        configuration.offersDataChannels = data || dataOnly
         if !srtpProfile.isEmpty { configuration.srtpProfiles = srtpProfile.compactMap(Self.profile(named:)) }
         do {
             configuration.iceServers = try iceOptions.endpoints(for: iceOptions.servers(from: []))
@@ -136,6 +147,8 @@ struct ProbeCommand: AsyncParsableCommand {
             await tracker.setMedia(callMedia)
             media = callMedia
         }
+        let dataDriver = data || dataOnly ? ProbeDataDriver(runtime: runtime, quiet: dataQuiet) : nil
+        if let dataDriver { await tracker.setDataDriver(dataDriver) }
         let consumer = Task { await tracker.consume(runtime.events) }
         let input = LineReader { candidate in
             do {
@@ -218,6 +231,16 @@ struct ProbeCommand: AsyncParsableCommand {
             log(summary.text)
             let data = try JSONEncoder().encode(summary)
             emit(["type": "media", "summary": try JSONSerialization.jsonObject(with: data)])
+        } else if let dataDriver {
+            // Data commands until "bye" (or the end of input), each run to its end before the next.
+            while let message = await input.nextMessage(), message.type != "bye" {
+                await dataDriver.run(message.line)
+            }
+            await dataDriver.run(#"{"type":"report"}"#)
+            await runtime.withPeer { peer, now in peer.close(now: now) }
+            await runtime.close()
+            consumer.cancel()
+            return
         } else {
             try await sendPackets(runtime: runtime)
             try await Task.sleep(for: .seconds(1))

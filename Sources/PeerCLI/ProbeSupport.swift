@@ -30,6 +30,10 @@ actor ProbeTracker: ChangeWaiting {
     /// Hands every event to `media` too (set before `consume` starts, so none is missed).
     func setMedia(_ media: CallMedia) { self.media = media }
 
+    /// Hands data channel events to `driver` (`--data`).
+    func setDataDriver(_ driver: ProbeDataDriver) { dataDriver = driver }
+    private var dataDriver: ProbeDataDriver?
+
     func consume(_ events: AsyncStream<CallEvent>) async {
         for await case let .peer(event) in events {
             if let media { await media.handle(event) }
@@ -57,6 +61,8 @@ actor ProbeTracker: ChangeWaiting {
                 trickle(["type": "candidate", "candidate": NSNull()])
             case let .iceServerError(sentence):
                 printError("linkup probe: \(sentence)")
+            case let .dataChannel(event):
+                await dataDriver?.handle(event)
             default:
                 break
             }
@@ -93,6 +99,8 @@ actor LineReader {
         var type: String
         var sdp: String
         var candidate: String?
+        /// The whole line, for commands with more fields (`ProbeDataDriver`).
+        var line = ""
     }
 
     private var queue: [Message] = []
@@ -127,7 +135,7 @@ actor LineReader {
             await onCandidate(object["candidate"] as? String)
             return
         }
-        let message = Message(type: type, sdp: object["sdp"] as? String ?? "")
+        let message = Message(type: type, sdp: object["sdp"] as? String ?? "", line: line)
         if let waiter {
             self.waiter = nil
             waiter.resume(returning: message)
@@ -147,6 +155,9 @@ actor LineReader {
         if finished { return nil }
         return await withCheckedContinuation { waiter = $0 }
     }
+
+    /// The next message of any type; nil at the end of input.
+    func nextMessage() async -> Message? { await next() }
 
     /// The next message of `type`; other messages are skipped. Throws on end of input unless `allowEOF`.
     func message(type: String, allowEOF: Bool = false) async throws -> Message {
