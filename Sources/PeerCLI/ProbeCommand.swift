@@ -232,6 +232,12 @@ struct ProbeCommand: AsyncParsableCommand {
             let data = try JSONEncoder().encode(summary)
             emit(["type": "media", "summary": try JSONSerialization.jsonObject(with: data)])
         } else if let dataDriver {
+            if !dataOnly, packets > 0 {
+                // Media sections bundled with the data channel: RTP first, its counts in a "stats" line.
+                try await sendPackets(runtime: runtime)
+                try await Task.sleep(for: .milliseconds(500))
+                emit(["type": "stats", "received": await tracker.snapshot(), "sent": packets])
+            }
             // Data commands until "bye" (or the end of input), each run to its end before the next.
             while let message = await input.nextMessage(), message.type != "bye" {
                 await dataDriver.run(message.line)
