@@ -35,6 +35,10 @@ struct SendRateControl {
     /// codecs get the estimate less the headers: without this a 2 Mbit/s link ran 10-20% over its target.
     static let transportOverhead = 44
     private(set) var ladder = VideoLadder()
+    /// The picture size is left alone until then: the start rate (300 kbit/s) is a guess that the initial probes
+    /// replace within a second, and stepping down to 320x240 on it, then back up after the ladder's hold time,
+    /// showed a browser a small picture for the first 2-3 s of every call.
+    private let ladderStartsAt: Instant
     private var released = OutputQueue<Release>()
 
     /// Rate control starting at `startBitrate`, stamping transport-wide sequence numbers with extension `id`.
@@ -45,6 +49,7 @@ struct SendRateControl {
         controller = CongestionController(configuration: configuration, now: now)
         pacer = Pacer(pacingRate: controller.pacingRate)
         extensionID = id
+        ladderStartsAt = now + .seconds(1)
         startProbes(now: now)
     }
 
@@ -118,7 +123,9 @@ struct SendRateControl {
     private mutating func followController(now: Instant) {
         pacer.setPacingRate(controller.pacingRate)
         startProbes(now: now)
-        ladder.update(videoBitrate: allocation.split(target: controller.targetBitrate).video, now: now)
+        if now >= ladderStartsAt {
+            ladder.update(videoBitrate: allocation.split(target: controller.targetBitrate).video, now: now)
+        }
     }
 
     private mutating func startProbes(now: Instant) {
