@@ -4,6 +4,9 @@ above 4 MiB until bufferedamountlow).
 
 Modes (a function each, returning {"seconds", "mbps", "cpuSecondsPerMB"} plus details; add more to MODES):
 
+    linkup    two `linkup probe --data` processes (LINKUP_BIN), one sending with `bulk` (the same message size and
+              flow control), the other counting; seconds until every byte is acknowledged; CPU from /proc of both.
+    linkup-to-chromium  LinkUp sends, headless Chromium receives (datachannel_page.html's receiver).
     chromium  two headless Chromium (Tests/Interop/browser.py's flags), each with Benchmarks/datachannel_page.html
               from file://, the SDP exchanged by this script (non-trickle, loopback candidates only). CPU is the
               user+system time of every process of each browser's tree (chromedriver's descendants, from /proc)
@@ -237,7 +240,115 @@ async def _aiortc(total: int, chunk: int) -> dict:
 
 
 # Add a LinkUp mode here: a function (total_bytes, chunk_bytes) -> report(...).
-MODES = {"chromium": run_chromium, "aiortc": run_aiortc}
+# --- linkup ---
+
+async def _probe_pair(offer_arguments, answer_arguments):
+    """Two `linkup probe` processes (LINKUP_BIN, or the build) negotiated with each other over this script, their
+    trickled candidates forwarded (both are on 127.0.0.1 only)."""
+    from linkup_probe import Probe
+    offerer = await Probe("--offer", "--host", "127.0.0.1", *offer_arguments).start()
+    answerer = await Probe("--answer", "--host", "127.0.0.1", *answer_arguments).start()
+    await answerer.send(await offerer.read("offer"))
+    await offerer.send(await answerer.read("answer"))
+    return offerer, answerer
+
+
+async def _open_bulk_channel(sender, timeout=20):
+    """Opens channel "bench" on `sender` and returns its id once the association has announced it."""
+    await sender.send({"type": "open", "label": "bench"})
+    created = await sender.read("created", timeout=timeout)
+    identifier = created["id"]
+    while identifier is None:
+        event = await sender.read("channel", timeout=timeout)
+        if event.get("event") == "opened" and event.get("label") == "bench":
+            identifier = event["id"]
+    return identifier
+
+
+def process_cpu(pid: int) -> float:
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK if fields else 0.0
+
+
+def run_linkup(total: int, chunk: int = CHUNK_BYTES) -> dict:
+    return asyncio.run(_linkup(total, chunk))
+
+
+async def _linkup(total: int, chunk: int) -> dict:
+    sender, receiver = await _probe_pair(["--data-only", "--data-quiet"], ["--data", "--data-quiet"])
+    try:
+        for probe in (sender, receiver):
+            await probe.read("connected")
+        identifier = await _open_bulk_channel(sender)
+        pids = (sender.process.pid, receiver.process.pid)
+        before = [process_cpu(pid) for pid in pids]
+        await sender.send({"type": "bulk", "id": identifier, "bytes": total, "chunk": chunk})
+        done = await sender.read("bulkSent", timeout=max(120, total / 1e6 * 3))
+        after = [process_cpu(pid) for pid in pids]
+        await receiver.send({"type": "report"})
+        received = (await receiver.read("dataReport"))["channels"].get(str(identifier), {}).get("bytes")
+        if received != total:
+            raise RuntimeError(f"the receiver counted {received} bytes of {total}")
+    finally:
+        for probe in (sender, receiver):
+            with contextlib.suppress(Exception):
+                await probe.send({"type": "bye"})
+                await probe.finish()
+    cpu = [a - b for a, b in zip(after, before)]
+    return report(total, done["seconds"], sum(cpu), cpuSender=cpu[0], cpuReceiver=cpu[1])
+
+
+def run_linkup_to_chromium(total: int, chunk: int = CHUNK_BYTES) -> dict:
+    return asyncio.run(_linkup_to_chromium(total, chunk))
+
+
+async def _linkup_to_chromium(total: int, chunk: int) -> dict:
+    """LinkUp sends (linkup probe --offer --data-only), Chromium receives with datachannel_page.html's receiver
+    (a text header with the size first, then the bytes)."""
+    from browser import chromium
+    from linkup_probe import Probe
+
+    sender = await Probe("--offer", "--host", "127.0.0.1", "--data-only", "--data-quiet").start()
+    try:
+        with chromium() as page:
+            page.set_script_timeout(30)
+            page.get((HERE / "datachannel_page.html").as_uri())
+            call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
+            offer = (await sender.read("offer"))["sdp"]
+            answer = page.execute_async_script(call.format("window.bench.answer(arguments[0])"), offer)
+            if answer.startswith("error"):
+                raise RuntimeError(answer)
+            await sender.send({"type": "answer", "sdp": loopback_only(answer)})
+            await sender.read("connected")
+            identifier = await _open_bulk_channel(sender)
+            deadline = time.monotonic() + 20
+            while not page.execute_script("return window.bench.open"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("Chromium did not see the channel open")
+                await asyncio.sleep(0.05)
+            tree = descendants(page.service.process.pid)
+            before = cpu_seconds(tree), process_cpu(sender.process.pid)
+            await sender.send({"type": "send", "id": identifier, "text": json.dumps({"type": "bench", "size": total})})
+            await sender.send({"type": "bulk", "id": identifier, "bytes": total, "chunk": chunk})
+            done = await sender.read("bulkSent", timeout=max(120, total / 1e6 * 3))
+            deadline = time.monotonic() + 30
+            while (page.execute_script("return window.bench.result") or {}).get("bytes") != total:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Chromium counted {page.execute_script('return window.bench.received')} B")
+                await asyncio.sleep(0.05)
+            after = cpu_seconds(descendants(page.service.process.pid)), process_cpu(sender.process.pid)
+            page.execute_script("window.bench.stop()")
+    finally:
+        with contextlib.suppress(Exception):
+            await sender.send({"type": "bye"})
+            await sender.finish()
+    chromium_cpu = tree_cpu_delta(before[0], after[0])
+    linkup_cpu = after[1] - before[1]
+    return report(total, done["seconds"], chromium_cpu + linkup_cpu, cpuSender=linkup_cpu, cpuReceiver=chromium_cpu)
+
+
+MODES = {"linkup": run_linkup, "aiortc": run_aiortc, "linkup-to-chromium": run_linkup_to_chromium,
+         "chromium": run_chromium}
 
 
 def main():
