@@ -45,7 +45,9 @@ fuzz: deps
 ## answerer (LinkUp vs aiortc offering), SRTP throughput (own vs libsrtp2), and set-up through TURN over UDP, TCP
 ## and TLS in the NAT lab (root only), concurrent echo calls from `linkup load` into one bot (16 and 200), and
 ## heap allocations per forwarded packet (ordo-one/benchmark's malloc interposer), and the signaling server under
-## load against python-socketio in the same run (Benchmarks/signaling_load.py) (release build).
+## load against python-socketio in the same run (Benchmarks/signaling_load.py), data-channel throughput (100 MB,
+## LinkUp, aiortc, LinkUp -> Chromium, Chromium), and as root a 60 s call across a link stepping 2 -> 0.5 -> 2 Mbit/s,
+## LinkUp -> LinkUp against Chromium -> Chromium (Benchmarks/shaped_step.py) (release build).
 bench:
 	@scripts/deps.sh --bench
 	$(SWIFT) build -c release
@@ -61,11 +63,14 @@ bench:
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/offer_speed.py 20
 	LINKUP_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product SignalingLoad
 	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/signaling_load.py
+	LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/datachannel_throughput.py
 	@if [ "$$(id -u)" -eq 0 ]; then \
 		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10"; \
 		LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/relay_setup.py 10; \
+		echo "LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/shaped_step.py --runs 2"; \
+		LINKUP_BIN=.build/release/linkup .venv/bin/python Benchmarks/shaped_step.py --runs 2; \
 	else \
-		echo "relay_setup.py skipped: the NAT lab needs root (run make bench as root for TURN set-up times)"; \
+		echo "relay_setup.py and shaped_step.py skipped: network namespaces need root (run make bench as root)"; \
 	fi
 
 clean:
