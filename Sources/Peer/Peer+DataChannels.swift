@@ -83,16 +83,9 @@ extension Peer {
     /// The data channel section of a description this side writes (RFC 8841 §5): the same transport attributes as
     /// the media sections, `a=sctp-port` and `a=max-message-size`.
     func dataSection(mid: Mid, setup: SetupRole) -> MediaDescription {
-        var section = MediaDescription.dataChannel(sctpPort: 5000, maxMessageSize: UInt64(Self.maxDataChannelMessageSize))
-        section.connection = ConnectionData()
-        section.iceUfrag = ice.localCredentials.ufrag
-        section.icePwd = ice.localCredentials.pwd
-        section.iceOptions = ["trickle"]
-        section.fingerprint = Fingerprint.sha256(certificate.fingerprint.bytes)
-        section.setup = setup
-        section.mid = mid
-        section.candidates = ice.localCandidates.filter { $0.type != .prflx }.map(Self.sdpCandidate)
-        section.endOfCandidates = ice.localGatheringComplete
+        var section = MediaDescription.dataChannel(sctpPort: 5000,
+                                                   maxMessageSize: UInt64(Self.maxDataChannelMessageSize))
+        setTransportAttributes(of: &section, mid: mid, setup: setup)
         return section
     }
 

@@ -128,13 +128,7 @@ extension Peer {
 
     func mediaSection(for transceiver: Transceiver, setup: SetupRole) -> MediaDescription {
         var section = MediaDescription(kind: transceiver.kind)
-        section.connection = ConnectionData()
-        section.iceUfrag = ice.localCredentials.ufrag
-        section.icePwd = ice.localCredentials.pwd
-        section.iceOptions = ["trickle"]
-        section.fingerprint = Fingerprint.sha256(certificate.fingerprint.bytes)
-        section.setup = setup
-        section.mid = transceiver.mid
+        setTransportAttributes(of: &section, mid: transceiver.mid, setup: setup)
         if let id = transceiver.midExtensionID {
             section.extensionMaps = [ExtensionMap(id: UInt16(id), uri: ExtensionMap.midURI)]
         }
@@ -160,10 +154,22 @@ extension Peer {
                  SSRCAttribute(ssrc: ssrc, name: "msid", value: "\(transceiver.streamID) \(transceiver.trackID)")]
             }
         }
+        return section
+    }
+
+    /// What every section this side writes carries about the shared transport: connection line, ICE credentials
+    /// and candidates, the DTLS fingerprint and role (RFC 8829 §5.2), and its mid.
+    func setTransportAttributes(of section: inout MediaDescription, mid: Mid, setup: SetupRole) {
+        section.connection = ConnectionData()
+        section.iceUfrag = ice.localCredentials.ufrag
+        section.icePwd = ice.localCredentials.pwd
+        section.iceOptions = ["trickle"]
+        section.fingerprint = Fingerprint.sha256(certificate.fingerprint.bytes)
+        section.setup = setup
+        section.mid = mid
         // Every gathered candidate goes into every section, so peers without trickle (aiortc) see them too.
         section.candidates = ice.localCandidates.filter { $0.type != .prflx }.map(Self.sdpCandidate)
         section.endOfCandidates = ice.localGatheringComplete
-        return section
     }
 
     static func sdpCandidate(_ candidate: Candidate) -> SDP.ICECandidate {
