@@ -25,10 +25,13 @@ public struct EndpointLayout: Sendable, Equatable {
         /// The id of the transport-wide sequence number extension, when negotiated: every packet gets one and the
         /// remote's feedback about them drives congestion control.
         public var transportCCExtensionID: UInt8?
+        /// The id of abs-send-time, when negotiated: every packet carries its send time, for the remote's REMB.
+        public var absSendTimeExtensionID: UInt8?
 
         /// An outgoing stream.
         public init(kind: MediaKind, mid: Mid, ssrc: SSRC, payloadType: PayloadType, clockRate: UInt32,
-                    rtx: RetransmissionHistory.RTX?, midExtensionID: UInt8?, transportCCExtensionID: UInt8? = nil) {
+                    rtx: RetransmissionHistory.RTX?, midExtensionID: UInt8?, transportCCExtensionID: UInt8? = nil,
+                    absSendTimeExtensionID: UInt8? = nil) {
             self.kind = kind
             self.mid = mid
             self.ssrc = ssrc
@@ -37,6 +40,7 @@ public struct EndpointLayout: Sendable, Equatable {
             self.rtx = rtx
             self.midExtensionID = midExtensionID
             self.transportCCExtensionID = transportCCExtensionID
+            self.absSendTimeExtensionID = absSendTimeExtensionID
         }
     }
 
@@ -54,16 +58,19 @@ public struct EndpointLayout: Sendable, Equatable {
         public var clockRate: UInt32
         /// The id of the transport-wide sequence number extension, when negotiated: arrivals are reported back.
         public var transportCCExtensionID: UInt8?
+        /// The id of abs-send-time, when negotiated: without transport-wide numbers, our REMB comes from it.
+        public var absSendTimeExtensionID: UInt8?
 
         /// An incoming stream.
         public init(kind: MediaKind, mid: Mid, rtxPayloadType: PayloadType?, localSSRC: SSRC, clockRate: UInt32,
-                    transportCCExtensionID: UInt8? = nil) {
+                    transportCCExtensionID: UInt8? = nil, absSendTimeExtensionID: UInt8? = nil) {
             self.kind = kind
             self.mid = mid
             self.rtxPayloadType = rtxPayloadType
             self.localSSRC = localSSRC
             self.clockRate = clockRate
             self.transportCCExtensionID = transportCCExtensionID
+            self.absSendTimeExtensionID = absSendTimeExtensionID
         }
     }
 
@@ -93,12 +100,14 @@ public struct EndpointLayout: Sendable, Equatable {
                 outbound.append(Outbound(kind: kind, mid: section.mid, ssrc: section.localSSRC,
                                          payloadType: codec.payloadType, clockRate: codec.clockRate, rtx: rtx,
                                          midExtensionID: section.midExtensionID,
-                                         transportCCExtensionID: section.transportCCExtensionID))
+                                         transportCCExtensionID: section.transportCCExtensionID,
+                                         absSendTimeExtensionID: section.absSendTimeExtensionID))
             }
             if receive, section.direction.receives {
                 inbound.append(Inbound(kind: kind, mid: section.mid, rtxPayloadType: section.rtxPayloadType,
                                        localSSRC: section.localSSRC, clockRate: codec.clockRate,
-                                       transportCCExtensionID: section.transportCCExtensionID))
+                                       transportCCExtensionID: section.transportCCExtensionID,
+                                       absSendTimeExtensionID: section.absSendTimeExtensionID))
             }
         }
         self.init(outbound: outbound, inbound: inbound)

@@ -59,8 +59,13 @@ public struct MediaSession {
     /// the first frame).
     private var rateControl: SendRateControl?
     private let rateControlExtensionID: UInt8?
+    /// abs-send-time on what we send: the remote's REMB steers us with it when it gives no transport-wide feedback.
+    private let absSendTimeExtensionID: UInt8?
     /// Transport-wide feedback about what we receive, when the remote numbers its packets.
     private var feedback: TransportFeedbackGenerator?
+    /// Our REMB about what we receive, when the remote stamps abs-send-time but gives no transport-wide numbers
+    /// (aiortc): the receive-side estimate of draft-ietf-rmcat-gcc-02 §3.
+    private var remb: (estimator: RembEstimator, senderSSRC: SSRC, mediaSSRC: SSRC)?
 
     /// A forwarding session for `routes`.
     ///
@@ -103,6 +108,7 @@ public struct MediaSession {
         senders = outbound.map { OutboundMediaStream(layout: $0, random: &random) }
         receivers = inbound.map { InboundMediaStream(layout: $0, sendsFeedback: inboundFeedback) }
         rateControlExtensionID = outbound.lazy.compactMap(\.transportCCExtensionID).first
+        absSendTimeExtensionID = outbound.lazy.compactMap(\.absSendTimeExtensionID).first
         self.random = random
         self.ntp = ntp
         self.cname = cname
@@ -200,8 +206,12 @@ public struct MediaSession {
 
     /// Starts congestion control with the first frame, when the remote takes transport-wide sequence numbers.
     private mutating func startRateControl(now: Instant) {
-        guard rateControl == nil, let id = rateControlExtensionID else { return }
-        rateControl = SendRateControl(extensionID: id, startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
+        guard rateControl == nil, rateControlExtensionID != nil || absSendTimeExtensionID != nil else { return }
+        // With REMB alone (no transport-wide feedback) nothing measures the path until the first REMB: start
+        // where the encoder used to be pinned, not at GCC's 300 kbit/s guess that probes would correct.
+        let start = rateControlExtensionID == nil ? 1_000_000 : 300_000
+        rateControl = SendRateControl(extensionID: rateControlExtensionID, absSendTimeID: absSendTimeExtensionID,
+                                      startBitrate: start, maxBitrate: 2_500_000, now: now)
         followRateControl()
     }
 
@@ -276,6 +286,12 @@ public struct MediaSession {
                                                           mediaSSRC: packet.ssrc)
                 }
                 feedback?.record(sequenceNumber: sequence, arrival: now)
+            } else if receivers[index].layout.kind == .video, let id = receivers[index].layout.absSendTimeExtensionID,
+                      let sendTime = packet.extensions?.absSendTime(id: id) {
+                if remb == nil {
+                    remb = (RembEstimator(), receivers[index].layout.localSSRC, packet.ssrc)
+                }
+                remb?.estimator.record(absoluteSendTime: sendTime, arrival: now, size: packet.encodedSize)
             }
             apply(receivers[index].receive(packet, now: now))
         }
@@ -362,6 +378,13 @@ public struct MediaSession {
             followRateControl()
             drainRateControl(now: now)
         }
+        if let due = remb?.estimator.nextDeadline(), due <= now, let bitrate = remb?.estimator.pollRemb(now: now),
+           let remb {
+            stats.rembSent += 1
+            stats.lastRembSentBitrate = bitrate
+            let message = RembEstimator.makeRemb(senderSSRC: remb.senderSSRC, bitrate: bitrate, ssrcs: [remb.mediaSSRC])
+            outputs.append(.rtcp(RTCPCompound(packets: [.receiverEstimatedMaxBitrate(message)]).encoded))
+        }
         if let due = feedback?.nextDeadline(), due <= now {
             feedback?.handleTimeout(now: now)
             while let report = feedback?.pollFeedback() {
@@ -390,7 +413,8 @@ public struct MediaSession {
 
     /// The earliest of the next report, the next NACK repeat and the jitter buffers' timers.
     public func nextDeadline() -> Instant? {
-        var deadline = earliest(nextReport, rateControl?.nextDeadline(), feedback?.nextDeadline())
+        var deadline = earliest(nextReport, rateControl?.nextDeadline(), feedback?.nextDeadline(),
+                                remb?.estimator.nextDeadline())
         for stream in streams { deadline = earliest(deadline, stream.nextNackDeadline()) }
         for receiver in receivers { deadline = earliest(deadline, receiver.nextDeadline()) }
         return deadline

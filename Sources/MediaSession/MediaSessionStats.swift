@@ -85,6 +85,10 @@ public struct MediaSessionStats: Sendable, Equatable {
     public var transportFeedbackReceived = 0
     /// REMB packets the remote sent.
     public var rembReceived = 0
+    /// REMB messages sent (to a remote that stamps abs-send-time but gives no transport-wide numbers).
+    public var rembSent = 0
+    /// The bitrate of the last REMB sent, bit/s.
+    public var lastRembSentBitrate: Int?
     /// The last REMB's bitrate, in bits per second.
     public var lastRembBitrate: Int?
     /// RTCP compounds that did not parse (ignored, RFC 3550 §6.1).

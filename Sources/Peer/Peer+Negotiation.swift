@@ -135,6 +135,9 @@ extension Peer {
         if let id = transceiver.transportCCExtensionID {
             section.extensionMaps.append(ExtensionMap(id: UInt16(id), uri: ExtensionMap.transportCCURI))
         }
+        if let id = transceiver.absSendTimeExtensionID {
+            section.extensionMaps.append(ExtensionMap(id: UInt16(id), uri: ExtensionMap.absSendTimeURI))
+        }
         section.direction = transceiver.direction
         if transceiver.direction.sends {
             section.msids = [MediaStreamID(streamID: transceiver.streamID, trackID: transceiver.trackID)]
@@ -191,6 +194,7 @@ extension Peer {
             localRTXSSRC: hasRTX ? SSRC(UInt32.random(in: 1 ... .max, using: &random)) : nil,
             midExtensionID: UInt8(PeerConfiguration.midExtensionID),
             transportCCExtensionID: UInt8(PeerConfiguration.transportCCExtensionID),
+            absSendTimeExtensionID: kind == .video ? UInt8(PeerConfiguration.absSendTimeExtensionID) : nil,
             streamID: streamID, trackID: "\(kind.rawValue)-\(mid)",
             nextSequenceNumber: UInt16.random(in: 0 ... .max, using: &random))
     }
@@ -272,6 +276,9 @@ extension Peer {
             transceiver.transportCCExtensionID = section.extensionMaps
                 .first { $0.uri == ExtensionMap.transportCCURI && (1...14).contains($0.id) }
                 .map { UInt8(truncatingIfNeeded: $0.id) }
+            transceiver.absSendTimeExtensionID = section.kind != .video ? nil : section.extensionMaps
+                .first { $0.uri == ExtensionMap.absSendTimeURI && (1...14).contains($0.id) }
+                .map { UInt8(truncatingIfNeeded: $0.id) }
             transceivers.append(transceiver)
         }
         guard !transceivers.isEmpty || dataMid != nil else {
@@ -298,6 +305,9 @@ extension Peer {
             }
             if !section.extensionMaps.contains(where: { $0.uri == ExtensionMap.transportCCURI }) {
                 transceivers[index].transportCCExtensionID = nil
+            }
+            if !section.extensionMaps.contains(where: { $0.uri == ExtensionMap.absSendTimeURI }) {
+                transceivers[index].absSendTimeExtensionID = nil
             }
             if transceivers[index].sendCodec == nil { transceivers[index].isStopped = true }
         }

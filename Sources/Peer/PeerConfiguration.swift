@@ -43,6 +43,8 @@ public struct PeerConfiguration: Sendable {
     static let midExtensionID: UInt16 = 1
     /// The extension ID offered for the transport-wide sequence number (Chromium offers 3 as well).
     static let transportCCExtensionID: UInt16 = 3
+    /// The extension ID offered for abs-send-time on video (Chromium offers 2 as well).
+    static let absSendTimeExtensionID: UInt16 = 2
 
     /// The codecs offered for a kind of media, best first.
     static func offeredCodecs(for kind: MediaKind) -> [Codec] {

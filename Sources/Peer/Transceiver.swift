@@ -23,6 +23,9 @@ public struct Transceiver: Sendable {
     /// The RTP header extension ID of the transport-wide sequence number, if negotiated
     /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): what congestion control feedback is about.
     public var transportCCExtensionID: UInt8? = nil
+    /// The RTP header extension ID of abs-send-time (webrtc.org), if negotiated on a video section: what a
+    /// receiver's REMB estimate is computed from when the sender gives no transport-wide sequence numbers.
+    public var absSendTimeExtensionID: UInt8? = nil
     /// The media stream and track IDs this side announces in `a=msid`.
     public var streamID: String
     /// The track ID in `a=msid`.

@@ -25,7 +25,7 @@ from aiortc import (RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSen
                     RTCSessionDescription)
 from aiortc.sdp import candidate_from_sdp
 
-from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack, receive_tracks
+from aiortc_tracks import LimitedAudioTrack, LimitedVideoTrack, NoisyVideoTrack, receive_tracks
 
 
 def emit(message):
@@ -70,7 +70,8 @@ async def run(arguments):
     servers = [RTCIceServer(urls=[url], username=arguments.username, credential=arguments.credential)
                for url in arguments.ice_server]
     pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
-    video, audio = LimitedVideoTrack(arguments.video_frames), LimitedAudioTrack(arguments.audio_frames)
+    video_track = NoisyVideoTrack if arguments.noise else LimitedVideoTrack
+    video, audio = video_track(arguments.video_frames), LimitedAudioTrack(arguments.audio_frames)
     pc.addTrack(audio)
     pc.addTrack(video)
     vp8 = [codec for codec in RTCRtpSender.getCapabilities("video").codecs if codec.mimeType == "video/VP8"]
@@ -180,6 +181,7 @@ def main():
     parser.add_argument("--video-frames", type=int, default=90)
     parser.add_argument("--audio-frames", type=int, default=150)
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--noise", action="store_true", help="a patch of fresh noise in every video frame")
     arguments = parser.parse_args()
     try:
         sys.exit(asyncio.run(run(arguments)))

@@ -2,6 +2,7 @@
 aiortc's receiver tracks decode: the media the aiortc interop tests send and receive (test_aiortc_media.py in-process, aiortc_peer.py as a process of its own in the NAT lab)."""
 
 import asyncio
+import os
 
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 
@@ -25,6 +26,21 @@ class Limited:
 
 class LimitedVideoTrack(Limited, VideoStreamTrack):
     """aiortc's test video (640x480 at 30 fps) that ends after `limit` frames."""
+
+
+class NoisyVideoTrack(LimitedVideoTrack):
+    """aiortc's test video with an 80x60 patch of fresh noise in every frame: aiortc's own picture is a flat colour
+    its encoder sends at a few kbit/s, which loads no link; with the patch it uses the rate it is given."""
+
+    async def recv(self):
+        frame = await super().recv()
+        plane = frame.planes[0]
+        luma = bytearray(bytes(plane))
+        for row in range(210, 270):
+            start = row * plane.line_size + 400
+            luma[start:start + 80] = os.urandom(80)
+        plane.update(bytes(luma))
+        return frame
 
 
 class LimitedAudioTrack(Limited, AudioStreamTrack):

@@ -19,6 +19,8 @@ struct CallMediaStats: Sendable {
     var videoFramesSkipped = 0
     var transportFeedbackReceived = 0
     var rembReceived = 0
+    var rembSent = 0
+    var lastRembSentBitrate: Int?
     var lastRembBitrate: Int?
     var rtcpUnparsed = 0
     var lastRTCPError: String?
@@ -76,6 +78,8 @@ struct CallMediaStats: Sendable {
         videoFramesSkipped = engine.framesSkipped
         transportFeedbackReceived = engine.transportFeedbackReceived
         rembReceived = engine.rembReceived
+        rembSent = engine.rembSent
+        lastRembSentBitrate = engine.lastRembSentBitrate
         lastRembBitrate = engine.lastRembBitrate
         rtcpUnparsed = engine.rtcpUnparsed
         lastRTCPError = engine.lastRTCPError

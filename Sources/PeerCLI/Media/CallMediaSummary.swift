@@ -36,6 +36,9 @@ struct CallMediaSummary: Codable, Sendable {
     /// The remote's feedback about what we send: transport-wide feedback packets, REMBs, the last REMB's rate.
     var transportFeedbackReceived: Int
     var rembReceived: Int
+    /// REMB messages this side sent about what it received (a remote without transport-wide feedback).
+    var rembSent: Int
+    var lastRembSentKbps: Double?
     var lastRembKbps: Double?
     /// RTCP compounds from the remote that did not parse, and why the last one did not.
     var rtcpUnparsed: Int
@@ -97,6 +100,8 @@ struct CallMediaSummary: Codable, Sendable {
         videoFramesSkipped = stats.videoFramesSkipped
         transportFeedbackReceived = stats.transportFeedbackReceived
         rembReceived = stats.rembReceived
+        rembSent = stats.rembSent
+        lastRembSentKbps = stats.lastRembSentBitrate.map { Double($0) / 1000 }
         lastRembKbps = stats.lastRembBitrate.map { Double($0) / 1000 }
         rtcpUnparsed = stats.rtcpUnparsed
         lastRTCPError = stats.lastRTCPError
