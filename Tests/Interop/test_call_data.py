@@ -7,7 +7,6 @@ file (JSON header, 16 KiB chunks, end, the receiver's SHA-256 verdict).
 import hashlib
 import os
 import pathlib
-import signal
 import subprocess
 import time
 
@@ -67,7 +66,8 @@ def test_ten_megabytes_reach_the_record_bot_intact(server, tmp_path):
     received = tmp_path / "received"
     with linkup_bot(server.url, "file-room", "record", extra=("--record", str(received))) as bot:
         started = time.monotonic()
-        status, summary, log = run_call(server.url, "file-room", "--to", bot.name, "--duration", "2",
+        # --duration 1: the transfer usually outlasts it, and the call waits for it (--transfer-grace).
+        status, summary, log = run_call(server.url, "file-room", "--to", bot.name, "--duration", "1",
                                         "--send-file", str(source), *NO_MEDIA, timeout=60)
         elapsed = time.monotonic() - started
         assert status == 0, log
@@ -85,32 +85,54 @@ def test_ten_megabytes_reach_the_record_bot_intact(server, tmp_path):
 
 
 def test_a_transfer_cut_off_leaves_no_file(server, tmp_path):
+    """The caller hangs up mid-transfer (--duration passes, no grace): the bot deletes what it had written."""
     source = tmp_path / "huge.bin"
     random_file(source, 96 * 1024 * 1024)
     received = tmp_path / "received"
     with linkup_bot(server.url, "cut-room", "record", extra=("--record", str(received))) as bot:
-        caller = subprocess.Popen(
-            call_command(server.url, "cut-room", "--to", bot.name, "--duration", "30", "--json",
-                         "--send-file", str(source), *NO_MEDIA),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 30
-            while not any('receiving "huge.bin"' in line for line in bot.log):
-                assert time.monotonic() < deadline, "".join(bot.log)
-                assert caller.poll() is None, "the caller ended before the transfer started"
-                time.sleep(0.05)
-            time.sleep(0.5)
-            # Mid-transfer, a temporary file is being written; nothing has the final name yet.
-            assert not (received / "huge.bin").exists()
-            caller.send_signal(signal.SIGKILL)
-            caller.wait(timeout=10)
-        finally:
-            if caller.poll() is None:
-                caller.kill()
-                caller.wait()
-        deadline = time.monotonic() + 30
-        while not any("cut off" in line for line in bot.log):
-            assert time.monotonic() < deadline, "".join(bot.log)
-            time.sleep(0.1)
+        status, summary, log = run_call(server.url, "cut-room", "--to", bot.name, "--duration", "3",
+                                        "--transfer-grace", "0", "--send-file", str(source), *NO_MEDIA, timeout=60)
+        assert status == 0, log
+        files = summary["data"]["files"]
+        assert len(files) == 1 and not files[0]["ok"], summary["data"]
+        assert files[0]["verdict"].startswith("cut off"), files[0]
+        assert 0 < files[0]["bytes"] < files[0]["size"], files[0]
+        bot.wait_for_calls(1)
+        assert any('receiving "huge.bin"' in line for line in bot.log), "".join(bot.log)
+        assert any("cut off" in line and "huge.bin" in line for line in bot.log), "".join(bot.log)
     assert not (received / "huge.bin").exists()
     assert leftovers(received) == [], leftovers(received)
+
+
+def test_two_calls_chat_both_ways_and_files_get_safe_unique_names(server, tmp_path):
+    """`linkup call --answer --receive-dir` takes files from another `linkup call`: a hidden name is made
+    visible, a name already taken gets " (1)"; chat goes both ways."""
+    source = tmp_path / ".secret..bin"
+    digest = random_file(source, 300_000)
+    received = tmp_path / "inbox"
+    answerer = subprocess.Popen(
+        call_command(server.url, "pair-room", "--name", "alice", "--answer", "--receive-dir", str(received),
+                     "--duration", "4", *NO_MEDIA),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        answerer.stdin.write("hi from alice\n")
+        answerer.stdin.flush()
+        time.sleep(1.5)  # joined and waiting
+        caller = subprocess.run(
+            call_command(server.url, "pair-room", "--name", "bob", "--to", "alice", "--duration", "3",
+                         "--send-file", str(source), "--send-file", str(source), *NO_MEDIA),
+            input="hello alice\n", capture_output=True, text=True, timeout=60)
+        out, err = answerer.communicate(timeout=60)
+    finally:
+        if answerer.poll() is None:
+            answerer.kill()
+            answerer.wait()
+    assert caller.returncode == 0, caller.stderr
+    assert answerer.returncode == 0, err
+    assert "alice: hi from alice" in caller.stdout.splitlines(), caller.stdout + caller.stderr
+    assert "bob: hello alice" in out.splitlines(), out + err
+    names = sorted(entry.name for entry in received.iterdir())
+    assert names == ["secret. (1).bin", "secret..bin"], names
+    for name in names:
+        assert sha256_of(received / name) == digest
+    assert caller.stdout.count("verified") == 2, caller.stdout

@@ -24,7 +24,7 @@ actor DataChannelRegistry {
         CallRouter.MediaHooks(
             start: media.start,
             end: { leg, reason in
-                await self.end(leg)
+                await self.end(leg, reason: reason)
                 await media.end(leg, reason)
             },
             prepare: { leg, offering in
@@ -50,10 +50,10 @@ actor DataChannelRegistry {
         if offering, plan.opensChat { await session.openChat() }
     }
 
-    private func end(_ leg: CallLeg) async {
+    private func end(_ leg: CallLeg, reason: String) async {
         guard let session = sessions.removeValue(forKey: leg.remoteID) else { return }
         let result = Result(remoteName: leg.remoteName, remoteID: leg.remoteID,
-                            summary: await session.finish(reason: "the call ended"))
+                            summary: await session.finish(reason: reason))
         results.append(result)
         onEnd(result)
     }

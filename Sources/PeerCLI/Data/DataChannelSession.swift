@@ -146,9 +146,17 @@ actor DataChannelSession: ChangeWaiting {
         case let .closed(id):
             closed(id)
         case let .failed(error):
-            summary.failure = "\(error)"
-            printError("\(plan.logTag): the data channels with \(remoteName) failed: \(error)")
-            for id in Array(channels.keys) { closed(id, reason: "the data channels failed") }
+            // The other side closing its peer connection aborts the association: the end of a call, not a
+            // failure, unless files were still going.
+            let closing: Bool
+            if case .abortedByPeer = error { closing = true } else { closing = false }
+            if !ended, !closing || transfersInFlight > 0 {
+                summary.failure = "\(error)"
+                printError("\(plan.logTag): the data channels with \(remoteName) failed: \(error)")
+            }
+            for id in Array(channels.keys) {
+                closed(id, reason: closing ? "the other side closed the call" : "the data channels failed")
+            }
         }
         wakeWaiters()
     }
@@ -294,10 +302,11 @@ actor DataChannelSession: ChangeWaiting {
                                                   size: file.expectedSize, bytes: file.received, ok: ok,
                                                   verdict: verdict, savedPath: savedPath, seconds: seconds)
         summary.files.append(entry)
+        let sentence = "\(plan.logTag): from \(remoteName): file \(entry.line)"
         if transfer.progress != nil {
-            transfer.progress?.finish(entry.line)
+            transfer.progress?.finish(sentence)
         } else {
-            printError("\(plan.logTag): from \(remoteName): file \(entry.line)")
+            printError(sentence)
         }
     }
 
@@ -451,10 +460,11 @@ actor DataChannelSession: ChangeWaiting {
                                                   bytes: sender.queued, ok: sender.ok, verdict: verdict,
                                                   seconds: seconds)
         summary.files.append(entry)
+        let sentence = "\(plan.logTag): to \(remoteName): file \(entry.line)"
         if sender.progress != nil {
-            sender.progress?.finish(entry.line)
+            sender.progress?.finish(sentence)
         } else {
-            printError("\(plan.logTag): to \(remoteName): file \(entry.line)")
+            printError(sentence)
         }
         return entry
     }

@@ -40,14 +40,14 @@ struct TransferProgress {
         }
     }
 
-    /// Ends the display with `result` (the line in place is finished with a newline first).
+    /// Ends the display with the line `result` in place of the progress.
     mutating func finish(_ result: String) {
         if drewInPlace {
             var stream = StandardError()
             stream.write("\r\u{1B}[K")
             drewInPlace = false
         }
-        printError("\(title): \(result)")
+        printError(result)
     }
 
     /// `3.2 MB of 10.5 MB (30%), 1.3 MB/s, 6 s left`.
