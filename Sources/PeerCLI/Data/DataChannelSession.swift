@@ -67,9 +67,10 @@ actor DataChannelSession: ChangeWaiting {
         self.plan = plan
     }
 
-    /// Files being sent or received right now (a call waits for them before hanging up).
+    /// Files being sent or received right now (a call waits for them before hanging up). Files waiting to be
+    /// sent count only once the association is up: without data channels there is nothing to wait for.
     var transfersInFlight: Int {
-        activeSends + queuedFiles + channels.values.filter {
+        (associationUp ? activeSends + queuedFiles : 0) + channels.values.filter {
             if case let .incoming(transfer) = $0 { return transfer.file != nil && !transfer.finished }
             return false
         }.count
