@@ -136,3 +136,27 @@ def test_two_calls_chat_both_ways_and_files_get_safe_unique_names(server, tmp_pa
     for name in names:
         assert sha256_of(received / name) == digest
     assert caller.stdout.count("verified") == 2, caller.stdout
+
+
+def test_a_call_without_receive_dir_refuses_files(server, tmp_path):
+    source = tmp_path / "unwanted.bin"
+    random_file(source, 2_000_000)
+    answerer = subprocess.Popen(
+        call_command(server.url, "refuse-room", "--name", "erin", "--answer", "--duration", "3", "--json",
+                     *NO_MEDIA),
+        cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)  # joined and waiting
+        status, summary, log = run_call(server.url, "refuse-room", "--to", "erin", "--duration", "2",
+                                        "--send-file", str(source), *NO_MEDIA)
+        out, err = answerer.communicate(timeout=60)
+    finally:
+        if answerer.poll() is None:
+            answerer.kill()
+            answerer.wait()
+    assert status == 0, log
+    files = summary["data"]["files"]
+    assert len(files) == 1 and not files[0]["ok"] and files[0]["verdict"].startswith("refused"), files
+    assert "refused the file \"unwanted.bin\"" in err and "--receive-dir" in err, err
+    # Nothing was written anywhere near the answerer (its working directory holds only the source).
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["unwanted.bin"]

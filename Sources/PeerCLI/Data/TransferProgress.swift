@@ -15,7 +15,6 @@ struct TransferProgress {
     let startedAt: Instant
     private let isTerminal: Bool
     private var lastDrawn: Instant?
-    private var drewInPlace = false
 
     init(title: String, total: Int, now: Instant = RuntimeClock.now()) {
         self.title = title
@@ -34,19 +33,14 @@ struct TransferProgress {
         if isTerminal {
             var stream = StandardError()
             stream.write("\r\u{1B}[K" + line)
-            drewInPlace = true
+            StandardError.lineInPlace.withLock { $0 = true }
         } else {
             printError(line)
         }
     }
 
-    /// Ends the display with the line `result` in place of the progress.
-    mutating func finish(_ result: String) {
-        if drewInPlace {
-            var stream = StandardError()
-            stream.write("\r\u{1B}[K")
-            drewInPlace = false
-        }
+    /// Ends the display with the line `result` in place of the progress (`printError` clears it).
+    func finish(_ result: String) {
         printError(result)
     }
 
