@@ -18,6 +18,11 @@ struct BotCommand: AsyncParsableCommand {
                       (--verify decodes and re-packetizes instead, and measures what arrived);
               record  writes each caller's video and audio to --record DIR as NAME-ID.ivf and NAME-ID.ogg;
               play    sends --video and --audio (test pattern and tone by default) to each caller.
+            Data channels (chat and files, as the web client and linkup call use them) are accepted in every \
+            mode: the echo bot sends every message back on the channel it came on, and checks files sent to it \
+            (size and SHA-256, the verdict goes back) without keeping them; the record bot saves files into \
+            --record DIR (verified first, under their sanitized names) and logs chat lines; the play bot logs chat \
+            lines and refuses files.
             It runs until interrupted (Ctrl-C, SIGTERM), or for --duration seconds; it then hangs up every call \
             and finishes its files. A line goes to standard error for every call that starts or ends, and a load \
             line (calls, packets/s, CPU, memory, drops) every second while calls are in progress; with --json, \
@@ -100,6 +105,13 @@ struct BotCommand: AsyncParsableCommand {
             printError("linkup bot: call with \(result.remoteName) ended (\(result.reason)): \(result.summary.oneLine)")
             if json { FileHandle.standardOutput.write(Data((result.json.serialized + "\n").utf8)) }
         }
+        let data = DataChannelRegistry(plan: DataChannelPlan(
+            role: mode == .echo ? .echo : .bot, opensChat: false, receiveDirectory: mode == .record ? record : nil,
+            chatToStandardOutput: false, showsProgress: false, logTag: "linkup bot")) { result in
+            guard result.summary.negotiated else { return }
+            let lines = result.summary.lines.map { $0.trimmingCharacters(in: .whitespaces) }
+            printError("linkup bot: with \(result.remoteName): " + lines.joined(separator: "; "))
+        }
         let session: RoomSession
         do {
             session = try await RoomSession.join(signaling, defaultName: "\(mode.rawValue)-bot",
@@ -120,7 +132,7 @@ struct BotCommand: AsyncParsableCommand {
             : network.iceServers.map(\.description).joined(separator: ", ")) + (network.relayOnly ? "; relay only" : ""))
         let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
                                 network: network, acceptsCalls: true, maximumCalls: maxCalls,
-                                hooks: media.hooks)
+                                hooks: data.hooks(around: media.hooks))
         let pump = session.pump(into: router, verbose: true)
         printError("linkup bot: \(mode.rawValue) bot \"\(session.me.name)\" (\(session.me.id)) is in room " +
                    "\"\(session.room)\"; waiting for calls")

@@ -28,9 +28,20 @@ struct CallCommand: AsyncParsableCommand {
             f full screen, q or Esc hang up. Received audio plays on --speaker (alsa:default unless told; none \
             for silence); a microphone (--audio alsa:...) gets echo cancellation unless --no-aec.
 
+            Chat and files (data channels, as the web client): the caller opens a "chat" channel with its offer. \
+            Lines typed or piped on standard input are sent as chat messages once it is open (at end of input \
+            reading stops; the call goes on); lines received print on standard output as "NAME: text" (on \
+            standard error with --json). --send-file PATH (repeatable) sends files once connected, one after the \
+            other, with progress on standard error; the receiver checks size and SHA-256. Incoming files are \
+            refused unless --receive-dir DIR is given; then each is written to a hidden temporary file in DIR and \
+            renamed to its (sanitized) name only once verified, with " (1)", " (2)"... when the name is taken. \
+            When --duration passes while files are still going either way, the call waits up to \
+            --transfer-grace seconds (30) for them before hanging up; a transfer cut off leaves no file behind.
+
             Examples:
               linkup call --server http://127.0.0.1:8080 --room demo --to echo-bot --duration 10
               linkup call --server http://127.0.0.1:8080 --room demo --answer --record /tmp/rec
+              echo hello | linkup call --server http://127.0.0.1:8080 --room demo --to echo-bot --send-file big.bin
             """)
 
     @OptionGroup var signaling: SignalingOptions
@@ -67,6 +78,19 @@ struct CallCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for someone to call (or to answer, or to join).")
     var wait: Double = 30
 
+    @Option(name: .customLong("send-file"), help: ArgumentHelp(
+        "Send this file over a data channel once connected (repeatable).", valueName: "path"))
+    var sendFiles: [String] = []
+
+    @Option(name: .customLong("receive-dir"), help: ArgumentHelp(
+        "Save files the other side sends into this directory (created if missing); without it they are refused.",
+        valueName: "dir"))
+    var receiveDirectory: String?
+
+    @Option(name: .customLong("transfer-grace"), help: ArgumentHelp(
+        "Seconds to wait after --duration for file transfers still in progress.", valueName: "seconds"))
+    var transferGrace: Double = 30
+
     @Flag(help: "Print the summary as one JSON object on standard output (and no live line).")
     var json = false
 
@@ -74,6 +98,16 @@ struct CallCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 24 * 3600 else { throw ValidationError("--duration must be in (0, 86400]") }
         guard wait > 0, wait <= 3600 else { throw ValidationError("--wait must be in (0, 3600]") }
         if answer, to != nil { throw ValidationError("choose one of --to and --answer") }
+        guard transferGrace >= 0, transferGrace <= 3600 else {
+            throw ValidationError("--transfer-grace must be in [0, 3600]")
+        }
+        for path in sendFiles {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  FileManager.default.isReadableFile(atPath: path) else {
+                throw ValidationError("--send-file \(path): no such readable file")
+            }
+        }
         for spec in [video] where spec == .echo { throw ValidationError("--video echo is for bots (linkup bot)") }
         for spec in [audio] where spec == .echo { throw ValidationError("--audio echo is for bots (linkup bot)") }
         if let speaker, speaker != "none", !speaker.hasPrefix("alsa:") || speaker.count <= 5 {
@@ -107,6 +141,19 @@ struct CallCommand: AsyncParsableCommand {
         defer { finish(devices) }
         plan.taps = devices.taps
         let media = MediaRegistry(plan: plan)
+        if let receiveDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: receiveDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw CallError("--receive-dir \(receiveDirectory): \(error)")
+            }
+            guard FileManager.default.isWritableFile(atPath: receiveDirectory) else {
+                throw CallError("--receive-dir \(receiveDirectory): not a writable directory")
+            }
+        }
+        let data = DataChannelRegistry(plan: DataChannelPlan(
+            role: .person, opensChat: true, receiveDirectory: receiveDirectory, chatToStandardOutput: !json,
+            showsProgress: true, logTag: "linkup call"))
         let session = try await RoomSession.join(signaling, defaultName: "linkup-\(getpid())",
                                                  caFile: iceOptions.caFile)
         devices.updateWindow { $0.remoteName = to ?? ""; $0.stateText = answer ? "waiting for a call…" : "calling…" }
@@ -123,7 +170,7 @@ struct CallCommand: AsyncParsableCommand {
         }
         let router = CallRouter(signaling: ClientCallSignaling(client: session.client),
                                 network: network, acceptsCalls: answer, maximumCalls: 1,
-                                hooks: media.hooks)
+                                hooks: data.hooks(around: media.hooks))
         let pump = session.pump(into: router, verbose: !json)
         defer { pump.cancel() }
         if !json { printError("linkup call: joined \"\(session.room)\" as \(session.me.name) (\(session.me.id))") }
@@ -157,8 +204,17 @@ struct CallCommand: AsyncParsableCommand {
                 printError("linkup call: connected to \(leg.remoteName) in \(Int(summary.connectMs ?? 0)) ms " +
                            "(\(summary.transport))")
             }
+            let channels = await data.session(for: leg.remoteID)
+            let typing = Task { for await line in StandardInputLines.start() { await channels?.sendChat(line) } }
+            let files = sendFiles
+            let sending = Task { await channels?.sendFiles(files) }
+            defer {
+                typing.cancel()
+                sending.cancel()
+            }
             summary.endReason = await runMedia(router: router, media: media, leg: leg, from: connectedAt,
                                                devices: devices)
+            if summary.endReason == nil { await waitForTransfers(data, router: router) }
             summary.transport = await leg.transportDescription
             summary.iceRestarts = await leg.restarts
             summary.longestGapMs = await leg.longestGap?.milliseconds
@@ -175,9 +231,22 @@ struct CallCommand: AsyncParsableCommand {
             if let first = result.firstVideoFrameAt { summary.firstFrameMs = (first - callStart).milliseconds }
             if summary.endReason == nil { summary.endReason = result.reason }
         }
+        summary.data = await data.results.first?.summary
         await session.leave()
         summary.playout = devices.playout?.stats
         return summary
+    }
+
+    /// --duration passed: file transfers still going either way get up to --transfer-grace seconds to finish.
+    private func waitForTransfers(_ data: DataChannelRegistry, router: CallRouter) async {
+        let count = await data.transfersInFlight()
+        guard count > 0, transferGrace > 0 else { return }
+        printError("linkup call: waiting up to \(Int(transferGrace)) s for \(count) file transfer" +
+                   (count == 1 ? "" : "s") + " in progress")
+        let deadline = RuntimeClock.now() + .milliseconds(Int64(transferGrace * 1000))
+        while RuntimeClock.now() < deadline, await data.transfersInFlight() > 0, await !router.isIdle {
+            await router.waitForChange()
+        }
     }
 
     /// The window and the speaker, as --window, --speaker and --no-aec ask.

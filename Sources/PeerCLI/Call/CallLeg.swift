@@ -35,6 +35,8 @@ actor CallLeg: ChangeWaiting {
     let runtime: MachineRuntime<CallMachine>
     private let signal: @Sendable (CallSignal) async -> Void
     private var media: (any CallLegMedia)?
+    /// The call's data channels (chat and files), fed the peer's `dataChannel` events.
+    private(set) var data: DataChannelSession?
     private var pendingCandidates: [String?] = []
     private var hasRemoteDescription = false
     private var hasSentDescription = false
@@ -102,6 +104,11 @@ actor CallLeg: ChangeWaiting {
     /// Routes the peer's events to `media` from now on.
     func attach(_ media: any CallLegMedia) {
         self.media = media
+    }
+
+    /// Routes the peer's data channel events to `data` from now on.
+    func attach(data: DataChannelSession) {
+        self.data = data
     }
 
     // MARK: Offer / answer
@@ -275,6 +282,8 @@ actor CallLeg: ChangeWaiting {
         case let .failed(error):
             failure = error.description
             wakeWaiters()
+        case let .dataChannel(event):
+            await data?.handle(event)
         default:
             break
         }

@@ -24,6 +24,9 @@ actor CallRouter: ChangeWaiting {
         var start: @Sendable (CallLeg) async throws -> Void
         /// The leg ended (hangup, failure, peer left or shutdown); `reason` says why.
         var end: @Sendable (CallLeg, String) async -> Void
+        /// The leg exists and its description is not made yet: true when we offer (we called). Data channels
+        /// are set up here, so the caller's first offer carries them.
+        var prepare: @Sendable (CallLeg, _ offering: Bool) async throws -> Void = { _, _ in }
     }
 
     private let signaling: any CallSignaling
@@ -203,6 +206,7 @@ actor CallRouter: ChangeWaiting {
             }
             legs[remoteID] = leg
             history.append(leg)
+            try await hooks.prepare(leg, offer == nil)
             if let offer {
                 try await leg.answer(offer: offer)
             } else {

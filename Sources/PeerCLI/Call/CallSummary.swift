@@ -23,6 +23,8 @@ struct CallSummary {
     var media: MediaSummaryText?
     /// How the received audio played on the speaker, when one was open.
     var playout: AudioPlayout.Stats?
+    /// What went over the data channels (chat and files), when the call had them.
+    var data: DataChannelSummary?
 
     /// Whether the call connected and ran (even if the other side hung up early).
     var succeeded: Bool { !failed && connectMs != nil }
@@ -42,6 +44,7 @@ struct CallSummary {
         }
         if let endReason { lines.append("  ended: \(endReason)") }
         if let media { lines.append(contentsOf: media.lines.map { "  " + $0 }) }
+        if let data { lines.append(contentsOf: data.lines.map { "  " + $0 }) }
         if let playout {
             lines.append("  speaker: playout delay \(Int(playout.meanPlayoutDelayMs.rounded())) ms on average (jitter " +
                          "buffer target \(Int(playout.targetMs.rounded())) ms), \(playout.bufferUnderruns) buffer " +
@@ -60,6 +63,7 @@ struct CallSummary {
         if let firstFrameMs { object["firstFrameMs"] = .number(firstFrameMs) }
         if let endReason { object["endReason"] = .string(endReason) }
         if let media { object["media"] = media.json }
+        if let data { object["data"] = data.json }
         object["iceRestarts"] = .number(Double(iceRestarts))
         if let longestGapMs { object["longestGapMs"] = .number(longestGapMs) }
         if let playout {
