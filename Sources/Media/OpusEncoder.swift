@@ -51,6 +51,11 @@ public final class OpusEncoder {
         try OpusEncoder.check(linkup_opus_set_packet_loss_perc(encoder, Int32(clamping: percent)))
     }
 
+    /// Turns in-band FEC (RFC 6716 §2.1.7) on or off: worth its bits only when packets are being lost.
+    public func setInbandFEC(_ on: Bool) throws(MediaError) {
+        try OpusEncoder.check(linkup_opus_set_inband_fec(encoder, on ? 1 : 0))
+    }
+
     /// Encodes one frame (2.5, 5, 10, 20, 40 or 60 ms; LinkUp sends 20 ms) into one Opus packet (RFC 6716).
     public func encode(_ frame: AudioFrame) throws(MediaError) -> [UInt8] {
         guard frame.channels == channels else {

@@ -44,11 +44,14 @@ public struct AudioEncoderTarget: Sendable, Equatable {
     public var bitrate: Int
     /// The loss the encoder should expect, in percent (0...100): more means more in-band FEC (RFC 6716 §2.1.7).
     public var packetLossPercent: Int
+    /// Whether in-band FEC is on: congestion control turns it on above 1% measured loss.
+    public var fec: Bool
 
     /// A target.
-    public init(bitrate: Int, packetLossPercent: Int) {
+    public init(bitrate: Int, packetLossPercent: Int, fec: Bool = true) {
         self.bitrate = bitrate
         self.packetLossPercent = min(max(packetLossPercent, 0), 100)
+        self.fec = fec
     }
 }
 

@@ -205,13 +205,14 @@ public struct MediaSession {
     }
 
     /// Starts congestion control with the first frame, when the remote takes transport-wide sequence numbers.
+    ///
+    /// A remote without transport-wide feedback (aiortc) gets no rate control: its REMB follows what it receives
+    /// (aiortc's estimate started at 132 kbit/s for a 155 kbit/s stream on an open path and held there), so obeying
+    /// it alone halved the frame rate of calls that had room. With transport-wide feedback, REMB is a cap.
     private mutating func startRateControl(now: Instant) {
-        guard rateControl == nil, rateControlExtensionID != nil || absSendTimeExtensionID != nil else { return }
-        // With REMB alone (no transport-wide feedback) nothing measures the path until the first REMB: start
-        // where the encoder used to be pinned, not at GCC's 300 kbit/s guess that probes would correct.
-        let start = rateControlExtensionID == nil ? 1_000_000 : 300_000
-        rateControl = SendRateControl(extensionID: rateControlExtensionID, absSendTimeID: absSendTimeExtensionID,
-                                      startBitrate: start, maxBitrate: 2_500_000, now: now)
+        guard rateControl == nil, let id = rateControlExtensionID else { return }
+        rateControl = SendRateControl(extensionID: id, absSendTimeID: absSendTimeExtensionID,
+                                      startBitrate: 300_000, maxBitrate: 2_500_000, now: now)
         followRateControl()
     }
 

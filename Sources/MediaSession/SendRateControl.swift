@@ -24,9 +24,8 @@ struct SendRateControl {
 
     private(set) var controller: CongestionController
     private var pacer: Pacer<Paced>
-    /// The transport-wide sequence number extension: nil when the remote gives no transport-wide feedback and
-    /// only its REMB and report blocks steer the target.
-    private let extensionID: UInt8?
+    /// The transport-wide sequence number extension.
+    private let extensionID: UInt8
     /// abs-send-time, stamped on every packet as it leaves when negotiated (the remote's REMB needs it).
     private let absSendTimeID: UInt8?
     private let allocation = { () -> BitrateAllocation in
@@ -46,15 +45,10 @@ struct SendRateControl {
     private var released = OutputQueue<Release>()
 
     /// Rate control starting at `startBitrate`, stamping transport-wide sequence numbers with extension `id`.
-    init(extensionID id: UInt8?, absSendTimeID: UInt8? = nil, startBitrate: Int, maxBitrate: Int, now: Instant) {
+    init(extensionID id: UInt8, absSendTimeID: UInt8? = nil, startBitrate: Int, maxBitrate: Int, now: Instant) {
         var configuration = CongestionController.Configuration()
         configuration.startBitrate = startBitrate
         configuration.maxBitrate = maxBitrate
-        if id == nil {
-            // Probes are judged from transport-wide feedback: without it their padding would only cost.
-            configuration.initialProbing = false
-            configuration.capacityProbeInterval = nil
-        }
         self.absSendTimeID = absSendTimeID
         controller = CongestionController(configuration: configuration, now: now)
         pacer = Pacer(pacingRate: controller.pacingRate)
@@ -125,7 +119,7 @@ struct SendRateControl {
         let loss = allocation.opusLossSettings(lossFraction: controller.lossFraction)
         return (VideoEncoderTarget(bitrate: max(split.video, 30_000), scaleDivisor: divisor,
                                    maxFrameRate: step.framesPerSecond),
-                AudioEncoderTarget(bitrate: split.audio, packetLossPercent: loss.expectedLossPercent))
+                AudioEncoderTarget(bitrate: split.audio, packetLossPercent: loss.expectedLossPercent, fec: loss.fec))
     }
 
     // MARK: Internals
@@ -159,9 +153,8 @@ struct SendRateControl {
     private mutating func stamp(_ packet: inout RTPPacket, kind: PacketKind, cluster: Int?, now: Instant) {
         let sequence = controller.onPacketSent(size: packet.encodedSize + Self.transportOverhead, kind: kind, probeClusterID: cluster,
                                                now: now)
-        guard extensionID != nil || absSendTimeID != nil else { return }
         var extensions = packet.extensions ?? RTPHeaderExtensions()
-        if let extensionID { extensions.setTransportSequenceNumber(sequence, id: extensionID) }
+        extensions.setTransportSequenceNumber(sequence, id: extensionID)
         if let absSendTimeID { extensions.setAbsSendTime(RTPHeaderExtensions.absSendTime(of: now), id: absSendTimeID) }
         packet.extensions = extensions
     }

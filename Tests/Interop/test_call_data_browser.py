@@ -63,7 +63,7 @@ def test_chromium_chats_with_and_sends_a_file_to_a_bot(server, browser_factory, 
         if mode == "echo":
             wait_for(page, f"linkup.chatLog.some(l => l.from === {json.dumps(bot.name)} && "
                      "l.text === 'ping from the page')", 10, what="the echoed chat line")
-        data = os.urandom(3 * 1000 * 1000)
+        data = os.urandom(10 * 1000 * 1000)
         verdict = send_from_page(page, "from-page.bin", data)
         digest = hashlib.sha256(data).hexdigest()
         assert verdict.get("ok") is True and verdict["remoteSha256"] == digest, (verdict, console_log(page))
@@ -81,7 +81,7 @@ def test_chromium_chats_with_and_sends_a_file_to_a_bot(server, browser_factory, 
 def test_linkup_call_sends_chat_and_a_file_to_the_page(server, browser_factory, deadline, tmp_path):
     page = open_client(browser_factory(), server.url, "cli-to-page", "carol", autoaccept=True)
     source = tmp_path / "from-cli.bin"
-    data = os.urandom(2 * 1000 * 1000)
+    data = os.urandom(10 * 1000 * 1000)
     source.write_bytes(data)
     result = subprocess.run(
         call_command(server.url, "cli-to-page", "--name", "dave", "--to", "carol", "--duration", "3", "--json",

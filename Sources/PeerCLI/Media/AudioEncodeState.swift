@@ -1,8 +1,8 @@
 import Media
 import MediaSession
 
-/// The audio encoder thread's own state: the Opus encoder (in-band FEC on) and the bitrate and expected loss it
-/// was last set to, changed when the engine's target changes.
+/// The audio encoder thread's own state: the Opus encoder and the bitrate, expected loss and FEC setting it was
+/// last set to, changed when the engine's target changes (FEC stays on until congestion control says otherwise).
 struct AudioEncodeState {
     private let encoder: OpusEncoder?
     private var applied: AudioEncoderTarget?
@@ -17,6 +17,7 @@ struct AudioEncodeState {
         if let target = request.target, target != applied {
             try? encoder.setBitrate(target.bitrate)
             try? encoder.setPacketLossPercent(target.packetLossPercent)
+            if target.fec != applied?.fec ?? true { try? encoder.setInbandFEC(target.fec) }
             applied = target
         }
         return try? encoder.encode(request.frame)
