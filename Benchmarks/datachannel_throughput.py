@@ -7,6 +7,8 @@ Modes (a function each, returning {"seconds", "mbps", "cpuSecondsPerMB"} plus de
     linkup    two `linkup probe --data` processes (LINKUP_BIN), one sending with `bulk` (the same message size and
               flow control), the other counting; seconds until every byte is acknowledged; CPU from /proc of both.
     linkup-to-chromium  LinkUp sends, headless Chromium receives (datachannel_page.html's receiver).
+    chromium-to-linkup  Chromium sends (the page's sender), LinkUp receives; the time runs until the probe has
+              counted every byte and the page has its `done` (a report round trip of up to 0.1 s included).
     chromium  two headless Chromium (Tests/Interop/browser.py's flags), each with Benchmarks/datachannel_page.html
               from file://, the SDP exchanged by this script (non-trickle, loopback candidates only). CPU is the
               user+system time of every process of each browser's tree (chromedriver's descendants, from /proc)
@@ -347,8 +349,82 @@ async def _linkup_to_chromium(total: int, chunk: int) -> dict:
     return report(total, done["seconds"], chromium_cpu + linkup_cpu, cpuSender=linkup_cpu, cpuReceiver=chromium_cpu)
 
 
+def run_chromium_to_linkup(total: int, chunk: int = CHUNK_BYTES) -> dict:
+    progress = []
+    try:
+        return asyncio.run(_chromium_to_linkup(total, chunk, progress))
+    except (asyncio.TimeoutError, TimeoutError) as error:
+        raise TimeoutError(f"{error} (after: {', '.join(progress)})") from error
+
+
+async def _chromium_to_linkup(total: int, chunk: int, progress: list) -> dict:
+    """Chromium sends (datachannel_page.html's sender), LinkUp receives (linkup probe --answer --data); when the
+    probe has counted every byte the script has it send the page's `done` message, which ends the page's timing."""
+    from browser import chromium
+    from linkup_probe import Probe
+
+    receiver = await Probe("--answer", "--host", "127.0.0.1", "--data", "--data-quiet").start()
+    try:
+        with chromium() as page:
+            page.set_script_timeout(30)
+            page.get((HERE / "datachannel_page.html").as_uri())
+            call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
+            offer = page.execute_async_script(call.format("window.bench.offer()"))
+            if offer.startswith("error"):
+                raise RuntimeError(offer)
+            progress.append("offer")
+            await receiver.send({"type": "offer", "sdp": loopback_only(offer)})
+            answer = (await receiver.read("answer"))["sdp"]
+            progress.append("answer")
+            page.execute_async_script(call.format("window.bench.accept(arguments[0])"), loopback_only(answer))
+            await receiver.read("connected", timeout=30)
+            progress.append("connected")
+            opened = await receiver.read("channel", timeout=20)
+            while opened.get("event") != "opened":
+                opened = await receiver.read("channel", timeout=20)
+            identifier = opened["id"]
+            progress.append("opened")
+            deadline = time.monotonic() + 20
+            while not page.execute_script("return window.bench.open"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("Chromium did not see the channel open")
+                await asyncio.sleep(0.05)
+            tree = descendants(page.service.process.pid)
+            before = cpu_seconds(tree), process_cpu(receiver.process.pid)
+            page.execute_script("window.bench.start(arguments[0], arguments[1])", total, chunk)
+            deadline = time.monotonic() + max(120, total / 1e6 * 3)
+            received = 0
+            while received < total:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"LinkUp counted {received} B of {total}")
+                await asyncio.sleep(0.1)
+                await receiver.send({"type": "report"})
+                report_line = await receiver.read("dataReport")
+                received = report_line["channels"].get(str(identifier), {}).get("bytes", 0)
+                received -= len(json.dumps({"type": "bench", "size": total}, separators=(",", ":")))
+            progress.append("received")
+            await receiver.send({"type": "send", "id": identifier,
+                                 "text": json.dumps({"type": "done", "bytes": total})})
+            result = None
+            while result is None:
+                await asyncio.sleep(0.05)
+                result = page.execute_script("return window.bench.result")
+            after = cpu_seconds(descendants(page.service.process.pid)), process_cpu(receiver.process.pid)
+            if "error" in result:
+                raise RuntimeError(result["error"])
+            page.execute_script("window.bench.stop()")
+    finally:
+        with contextlib.suppress(Exception):
+            await receiver.send({"type": "bye"})
+            await receiver.finish()
+    chromium_cpu = tree_cpu_delta(before[0], after[0])
+    linkup_cpu = after[1] - before[1]
+    return report(total, result["seconds"], chromium_cpu + linkup_cpu, cpuSender=chromium_cpu,
+                  cpuReceiver=linkup_cpu)
+
+
 MODES = {"linkup": run_linkup, "aiortc": run_aiortc, "linkup-to-chromium": run_linkup_to_chromium,
-         "chromium": run_chromium}
+         "chromium-to-linkup": run_chromium_to_linkup, "chromium": run_chromium}
 
 
 def main():
