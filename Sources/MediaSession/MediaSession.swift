@@ -59,7 +59,7 @@ public struct MediaSession {
     /// the first frame).
     private var rateControl: SendRateControl?
     private let rateControlExtensionID: UInt8?
-    /// abs-send-time on what we send: the remote's REMB steers us with it when it gives no transport-wide feedback.
+    /// abs-send-time on what we send, stamped by the pacer (only under transport-wide CC: see `startRateControl`).
     private let absSendTimeExtensionID: UInt8?
     /// Transport-wide feedback about what we receive, when the remote numbers its packets.
     private var feedback: TransportFeedbackGenerator?
@@ -379,8 +379,8 @@ public struct MediaSession {
             followRateControl()
             drainRateControl(now: now)
         }
-        if let due = remb?.estimator.nextDeadline(), due <= now, let bitrate = remb?.estimator.pollRemb(now: now),
-           let remb {
+        // `pollRemb` answers only when a REMB is due.
+        if let bitrate = remb?.estimator.pollRemb(now: now), let remb {
             stats.rembSent += 1
             stats.lastRembSentBitrate = bitrate
             let message = RembEstimator.makeRemb(senderSSRC: remb.senderSSRC, bitrate: bitrate, ssrcs: [remb.mediaSSRC])

@@ -21,17 +21,16 @@ extension Peer {
         guard connectionState != .closed, connectionState != .failed else {
             throw PeerError(.invalidState, "cannot open a data channel on a \(connectionState.rawValue) connection")
         }
-        guard var transport = sctp else {
+        guard sctp != nil else {
             pendingDataChannels.append(options)
             return nil
         }
+        // `sctp!` mutates the association in place; a local copy would copy its queues on every call.
         do {
-            let id = try transport.createDataChannel(options, now: now)
-            sctp = transport
+            let id = try sctp!.createDataChannel(options, now: now)
             drainSCTP(now: now)
             return id
         } catch {
-            sctp = transport
             throw PeerError(.dataChannelFailed, "could not open data channel \"\(options.label)\": \(error)",
                             underlying: error)
         }
@@ -40,17 +39,15 @@ extension Peer {
     /// Sends one message on channel `id` (reliability and order as the channel was opened with).
     public mutating func sendData(_ message: DataChannelMessage, on id: UInt16, now: Instant) throws(PeerError) {
         lastNow = now
-        guard var transport = sctp else {
+        guard sctp != nil else {
             throw PeerError(.dataChannelFailed, "no data channel is open yet (the association starts once DTLS " +
                             "connects)")
         }
         do {
-            try transport.send(message, on: id, now: now)
+            try sctp!.send(message, on: id, now: now)
         } catch {
-            sctp = transport
             throw PeerError(.dataChannelFailed, "could not send on data channel \(id): \(error)", underlying: error)
         }
-        sctp = transport
         drainSCTP(now: now)
     }
 
@@ -148,9 +145,8 @@ extension Peer {
 
     /// Sends the association's packets as DTLS records and reports its events.
     mutating func drainSCTP(now: Instant) {
-        guard var transport = sctp else { return }
         var sent = false
-        while let output = transport.pollOutput() {
+        while let output = sctp?.pollOutput() {
             switch output {
             case let .transmit(packet):
                 guard let dtls else { continue }
@@ -165,7 +161,6 @@ extension Peer {
                 emit(.dataChannel(event))
             }
         }
-        sctp = transport
         if sent { drainDTLS(now: now) }
     }
 }
