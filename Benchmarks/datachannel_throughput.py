@@ -123,19 +123,12 @@ def report(total: int, seconds: float, cpu: float, **details) -> dict:
 def run_chromium(total: int, chunk: int = CHUNK_BYTES) -> dict:
     from browser import chromium
 
-    page_url = (HERE / "datachannel_page.html").as_uri()
     with chromium() as sender, chromium() as receiver:
         for page in (sender, receiver):
-            page.set_script_timeout(30)
-            page.get(page_url)
-        call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
-        offer = sender.execute_async_script(call.format("window.bench.offer()"))
-        answer = receiver.execute_async_script(call.format("window.bench.answer(arguments[0])"),
-                                               loopback_only(offer))
-        for text in (offer, answer):
-            if text.startswith("error"):
-                raise RuntimeError(text)
-        sender.execute_async_script(call.format("window.bench.accept(arguments[0])"), loopback_only(answer))
+            _open_bench_page(page)
+        offer = _page_call(sender, "window.bench.offer()")
+        answer = _page_call(receiver, "window.bench.answer(arguments[0])", loopback_only(offer))
+        _page_call(sender, "window.bench.accept(arguments[0])", loopback_only(answer))
         deadline = time.monotonic() + 30
         while not (sender.execute_script("return window.bench.open") and
                    receiver.execute_script("return window.bench.open")):
@@ -255,16 +248,50 @@ async def _probe_pair(offer_arguments, answer_arguments):
     return offerer, answerer
 
 
+async def _opened_channel(probe, label="bench", timeout=20):
+    """The id of channel `label` from the probe's `opened` event."""
+    while True:
+        event = await probe.read("channel", timeout=timeout)
+        if event.get("event") == "opened" and event.get("label") == label:
+            return event["id"]
+
+
 async def _open_bulk_channel(sender, timeout=20):
     """Opens channel "bench" on `sender` and returns its id once the association has announced it."""
     await sender.send({"type": "open", "label": "bench"})
     created = await sender.read("created", timeout=timeout)
-    identifier = created["id"]
-    while identifier is None:
-        event = await sender.read("channel", timeout=timeout)
-        if event.get("event") == "opened" and event.get("label") == "bench":
-            identifier = event["id"]
-    return identifier
+    return created["id"] if created["id"] is not None else await _opened_channel(sender, timeout=timeout)
+
+
+async def _bye(probe):
+    """Ends a probe, whatever state it is in."""
+    with contextlib.suppress(Exception):
+        await probe.send({"type": "bye"})
+        await probe.finish()
+
+
+def _open_bench_page(page):
+    """Loads datachannel_page.html into `page`."""
+    page.set_script_timeout(30)
+    page.get((HERE / "datachannel_page.html").as_uri())
+
+
+def _page_call(page, expression, *arguments):
+    """Awaits the page's promise `expression` (its arguments as `arguments[i]`); an error is raised."""
+    result = page.execute_async_script(f"const done = arguments[arguments.length - 1]; {expression} "
+                                       ".then(done, e => done('error: ' + e));", *arguments)
+    if isinstance(result, str) and result.startswith("error"):
+        raise RuntimeError(result)
+    return result
+
+
+async def _page_channel_open(page, timeout=20):
+    """Waits until the page's channel is open."""
+    deadline = time.monotonic() + timeout
+    while not page.execute_script("return window.bench.open"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("Chromium did not see the channel open")
+        await asyncio.sleep(0.05)
 
 
 def process_cpu(pid: int) -> float:
@@ -293,9 +320,7 @@ async def _linkup(total: int, chunk: int) -> dict:
             raise RuntimeError(f"the receiver counted {received} bytes of {total}")
     finally:
         for probe in (sender, receiver):
-            with contextlib.suppress(Exception):
-                await probe.send({"type": "bye"})
-                await probe.finish()
+            await _bye(probe)
     cpu = [a - b for a, b in zip(after, before)]
     return report(total, done["seconds"], sum(cpu), cpuSender=cpu[0], cpuReceiver=cpu[1])
 
@@ -313,21 +338,13 @@ async def _linkup_to_chromium(total: int, chunk: int) -> dict:
     sender = await Probe("--offer", "--host", "127.0.0.1", "--data-only", "--data-quiet").start()
     try:
         with chromium() as page:
-            page.set_script_timeout(30)
-            page.get((HERE / "datachannel_page.html").as_uri())
-            call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
+            _open_bench_page(page)
             offer = (await sender.read("offer"))["sdp"]
-            answer = page.execute_async_script(call.format("window.bench.answer(arguments[0])"), offer)
-            if answer.startswith("error"):
-                raise RuntimeError(answer)
+            answer = _page_call(page, "window.bench.answer(arguments[0])", offer)
             await sender.send({"type": "answer", "sdp": loopback_only(answer)})
             await sender.read("connected")
             identifier = await _open_bulk_channel(sender)
-            deadline = time.monotonic() + 20
-            while not page.execute_script("return window.bench.open"):
-                if time.monotonic() > deadline:
-                    raise TimeoutError("Chromium did not see the channel open")
-                await asyncio.sleep(0.05)
+            await _page_channel_open(page)
             tree = descendants(page.service.process.pid)
             before = cpu_seconds(tree), process_cpu(sender.process.pid)
             await sender.send({"type": "send", "id": identifier, "text": json.dumps({"type": "bench", "size": total})})
@@ -341,9 +358,7 @@ async def _linkup_to_chromium(total: int, chunk: int) -> dict:
             after = cpu_seconds(descendants(page.service.process.pid)), process_cpu(sender.process.pid)
             page.execute_script("window.bench.stop()")
     finally:
-        with contextlib.suppress(Exception):
-            await sender.send({"type": "bye"})
-            await sender.finish()
+        await _bye(sender)
     chromium_cpu = tree_cpu_delta(before[0], after[0])
     linkup_cpu = after[1] - before[1]
     return report(total, done["seconds"], chromium_cpu + linkup_cpu, cpuSender=linkup_cpu, cpuReceiver=chromium_cpu)
@@ -366,29 +381,18 @@ async def _chromium_to_linkup(total: int, chunk: int, progress: list) -> dict:
     receiver = await Probe("--answer", "--host", "127.0.0.1", "--data", "--data-quiet").start()
     try:
         with chromium() as page:
-            page.set_script_timeout(30)
-            page.get((HERE / "datachannel_page.html").as_uri())
-            call = "const done = arguments[arguments.length - 1]; {} .then(done, e => done('error: ' + e));"
-            offer = page.execute_async_script(call.format("window.bench.offer()"))
-            if offer.startswith("error"):
-                raise RuntimeError(offer)
+            _open_bench_page(page)
+            offer = _page_call(page, "window.bench.offer()")
             progress.append("offer")
             await receiver.send({"type": "offer", "sdp": loopback_only(offer)})
             answer = (await receiver.read("answer"))["sdp"]
             progress.append("answer")
-            page.execute_async_script(call.format("window.bench.accept(arguments[0])"), loopback_only(answer))
+            _page_call(page, "window.bench.accept(arguments[0])", loopback_only(answer))
             await receiver.read("connected", timeout=30)
             progress.append("connected")
-            opened = await receiver.read("channel", timeout=20)
-            while opened.get("event") != "opened":
-                opened = await receiver.read("channel", timeout=20)
-            identifier = opened["id"]
+            identifier = await _opened_channel(receiver)
             progress.append("opened")
-            deadline = time.monotonic() + 20
-            while not page.execute_script("return window.bench.open"):
-                if time.monotonic() > deadline:
-                    raise TimeoutError("Chromium did not see the channel open")
-                await asyncio.sleep(0.05)
+            await _page_channel_open(page)
             tree = descendants(page.service.process.pid)
             before = cpu_seconds(tree), process_cpu(receiver.process.pid)
             page.execute_script("window.bench.start(arguments[0], arguments[1])", total, chunk)
@@ -414,9 +418,7 @@ async def _chromium_to_linkup(total: int, chunk: int, progress: list) -> dict:
                 raise RuntimeError(result["error"])
             page.execute_script("window.bench.stop()")
     finally:
-        with contextlib.suppress(Exception):
-            await receiver.send({"type": "bye"})
-            await receiver.finish()
+        await _bye(receiver)
     chromium_cpu = tree_cpu_delta(before[0], after[0])
     linkup_cpu = after[1] - before[1]
     return report(total, result["seconds"], chromium_cpu + linkup_cpu, cpuSender=chromium_cpu,
