@@ -26,7 +26,8 @@ struct SendRateControl {
     private var pacer: Pacer<Paced>
     /// The transport-wide sequence number extension.
     private let extensionID: UInt8
-    /// abs-send-time, stamped on every packet as it leaves when negotiated (the remote's REMB needs it).
+    /// abs-send-time, stamped on every packet as it leaves when negotiated. A remote that takes transport-wide
+    /// numbers estimates from those instead, so today nothing reads it; it is kept as negotiated.
     private let absSendTimeID: UInt8?
     private let allocation = { () -> BitrateAllocation in
         var allocation = BitrateAllocation()
@@ -151,11 +152,13 @@ struct SendRateControl {
     }
 
     private mutating func stamp(_ packet: inout RTPPacket, kind: PacketKind, cluster: Int?, now: Instant) {
-        let sequence = controller.onPacketSent(size: packet.encodedSize + Self.transportOverhead, kind: kind, probeClusterID: cluster,
-                                               now: now)
+        let sequence = controller.onPacketSent(size: packet.encodedSize + Self.transportOverhead, kind: kind,
+                                               probeClusterID: cluster, now: now)
         var extensions = packet.extensions ?? RTPHeaderExtensions()
         extensions.setTransportSequenceNumber(sequence, id: extensionID)
-        if let absSendTimeID { extensions.setAbsSendTime(RTPHeaderExtensions.absSendTime(of: now), id: absSendTimeID) }
+        if let absSendTimeID {
+            extensions.setAbsSendTime(RTPHeaderExtensions.absSendTime(of: now), id: absSendTimeID)
+        }
         packet.extensions = extensions
     }
 }

@@ -68,7 +68,8 @@ enum VideoSourceSpec: ExpressibleByArgument, CustomStringConvertible, Sendable, 
 
     var description: String {
         switch self {
-        case let .testPattern(width, height, fps, noise): return "testsrc:\(width)x\(height)@\(fps)" + (noise ? "+noise" : "")
+        case let .testPattern(width, height, fps, noise):
+            return "testsrc:\(VideoFormat(width: width, height: height, fps: fps, noise: noise))"
         case let .ivfFile(path): return "file:\(path)"
         case let .camera(path): return "v4l2:\(path)"
         case let .screen(display, fps): return "screen" + (display.map { ":\($0)" } ?? "") + "@\(fps)"
